@@ -1,0 +1,29 @@
+/**
+ * Every error the server answers with, by TorchServe's exception name. The HTTP status and the
+ * default message live here and nowhere else; `docs/errors.md` lists the same entries.
+ */
+export const errorCatalogue = {
+  BadRequestException: { status: 400, message: 'Invalid HTTP message.' },
+  InvalidKeyException: { status: 401, message: 'Token authorization failed.' },
+  ResourceNotFoundException: {
+    status: 404,
+    message: 'Requested resource is not found, please refer to API document.',
+  },
+  ModelNotFoundException: { status: 404, message: 'Model not found.' },
+  ModelVersionNotFoundException: { status: 404, message: 'Model version not found.' },
+  MethodNotAllowedException: {
+    status: 405,
+    message: 'Requested method is not allowed, please refer to API document.',
+  },
+  RequestTimeoutException: { status: 408, message: 'Request timed out.' },
+  ConflictStatusException: { status: 409, message: 'Conflict.' },
+  RequestEntityTooLargeException: { status: 413, message: 'Request body is too large.' },
+  TooManyRequestsException: {
+    status: 429,
+    message: 'Too many failed authorization attempts from this address; retry later.',
+  },
+  InternalServerException: { status: 500, message: 'Internal server error.' },
+  ServiceUnavailableException: { status: 503, message: 'Service unavailable.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorType = keyof typeof errorCatalogue;

@@ -1,0 +1,1 @@
+export { createLogs, silentLogger, type Logger, type LogOptions, type Logs } from './logs.js';
