@@ -1,5 +1,10 @@
 import { resolve } from 'node:path';
-import { acceptedTorchServeKeys, settingSpecs, type SettingKey, type Settings } from './settings.js';
+import {
+  acceptedTorchServeKeys,
+  settingSpecs,
+  type SettingKey,
+  type Settings,
+} from './settings.js';
 import type { RawSettings } from './sources.js';
 import { parseBoolean } from './values.js';
 
@@ -33,7 +38,7 @@ export function resolveSettings(layers: ConfigLayers): ResolvedSettings {
   ];
 
   const settings: Record<string, unknown> = {};
-  const sources: Record<string, SettingSource> = {};
+  const sources = {} as Record<SettingKey, SettingSource>;
   for (const key of Object.keys(settingSpecs) as SettingKey[]) {
     const spec = settingSpecs[key];
     const winner = ordered.find(([, raw]) => raw[key] !== undefined);
@@ -49,7 +54,7 @@ export function resolveSettings(layers: ConfigLayers): ResolvedSettings {
 
   return {
     settings: Object.freeze(settings) as Settings,
-    sources: Object.freeze(sources) as Record<SettingKey, SettingSource>,
+    sources: Object.freeze(sources),
     warnings: unknownKeys(layers.file).map((key) => `Unknown configuration key ignored: ${key}`),
   };
 }
@@ -66,7 +71,9 @@ function parseFrom<T>(source: SettingSource, filePath: string | undefined, parse
 }
 
 function unknownKeys(file: RawSettings): string[] {
-  return Object.keys(file).filter((key) => !(key in settingSpecs) && !acceptedTorchServeKeys.has(key));
+  return Object.keys(file).filter(
+    (key) => !(key in settingSpecs) && !acceptedTorchServeKeys.has(key),
+  );
 }
 
 /** Where logs go: `LOG_LOCATION`, else `logs/` under the working directory. */

@@ -24,7 +24,10 @@ function setting<T>(spec: SettingSpec<T>): SettingSpec<T> {
   return spec;
 }
 
-function optional<T>(parse: ValueParser<T>, env?: readonly string[] | false): SettingSpec<T | undefined> {
+function optional<T>(
+  parse: ValueParser<T>,
+  env?: readonly string[] | false,
+): SettingSpec<T | undefined> {
   return env === undefined ? { fallback: undefined, parse } : { fallback: undefined, parse, env };
 }
 
@@ -99,15 +102,42 @@ export type Settings = { readonly [K in SettingKey]: ValueOf<(typeof settingSpec
  * so a TorchServe config file starts without a warning for each.
  */
 export const acceptedTorchServeKeys: ReadonlySet<string> = new Set([
-  'vmargs', 'plugins_path', 'number_of_netty_threads', 'netty_client_threads', 'async_logging',
-  'prefer_direct_buffer', 'number_of_gpu', 'initial_worker_port', 'install_py_dep_per_model',
-  'blacklist_env_vars', 'limit_max_image_pixels', 'model_snapshot', 'workflow_store',
-  'metrics_config', 'model_metrics_auto_detect', 'system_metrics_cmd', 'debug', 'service_envelope',
-  'decode_input_request', 'use_env_allowed_urls', 'keystore', 'keystore_pass', 'keystore_type',
-  'grpc_inference_address', 'grpc_management_address', 'grpc_inference_port',
-  'grpc_management_port', 'enable_grpc_ssl', 'ts_open_inference_protocol', 'use_native_io',
-  'io_ratio', 'ts_header_key_sequence_id', 'ts_header_key_sequence_start',
-  'ts_header_key_sequence_end', 'cpp_log_config', 'disable_system_metrics',
+  'vmargs',
+  'plugins_path',
+  'number_of_netty_threads',
+  'netty_client_threads',
+  'async_logging',
+  'prefer_direct_buffer',
+  'number_of_gpu',
+  'initial_worker_port',
+  'install_py_dep_per_model',
+  'blacklist_env_vars',
+  'limit_max_image_pixels',
+  'model_snapshot',
+  'workflow_store',
+  'metrics_config',
+  'model_metrics_auto_detect',
+  'system_metrics_cmd',
+  'debug',
+  'service_envelope',
+  'decode_input_request',
+  'use_env_allowed_urls',
+  'keystore',
+  'keystore_pass',
+  'keystore_type',
+  'grpc_inference_address',
+  'grpc_management_address',
+  'grpc_inference_port',
+  'grpc_management_port',
+  'enable_grpc_ssl',
+  'ts_open_inference_protocol',
+  'use_native_io',
+  'io_ratio',
+  'ts_header_key_sequence_id',
+  'ts_header_key_sequence_start',
+  'ts_header_key_sequence_end',
+  'cpp_log_config',
+  'disable_system_metrics',
 ]);
 
 export function environmentNames(key: SettingKey): readonly string[] {

@@ -38,7 +38,9 @@ export function positiveNumberUpTo(max: number): ValueParser<number> {
     }
     const value = Number(text);
     if (!Number.isFinite(value) || value <= 0 || value > max) {
-      throw new RangeError(`${describe(key, raw)}: expected a number greater than 0 and at most ${max}`);
+      throw new RangeError(
+        `${describe(key, raw)}: expected a number greater than 0 and at most ${max}`,
+      );
     }
     return value;
   };
@@ -77,7 +79,9 @@ export const parsePatternList: ValueParser<readonly RegExp[]> = (raw, key) =>
     try {
       return new RegExp(`^(?:${source})$`, 'i');
     } catch {
-      throw new TypeError(`${describe(key, raw)}: ${JSON.stringify(source)} is not a valid regular expression`);
+      throw new TypeError(
+        `${describe(key, raw)}: ${JSON.stringify(source)} is not a valid regular expression`,
+      );
     }
   });
 

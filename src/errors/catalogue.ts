@@ -9,6 +9,9 @@ export const errorCatalogue = {
     status: 404,
     message: 'Requested resource is not found, please refer to API document.',
   },
+  InvalidModelException: { status: 400, message: 'Invalid model archive.' },
+  DownloadArchiveException: { status: 400, message: 'Failed to download archive.' },
+  InvalidModelVersionException: { status: 403, message: 'Invalid model version.' },
   ModelNotFoundException: { status: 404, message: 'Model not found.' },
   ModelVersionNotFoundException: { status: 404, message: 'Model version not found.' },
   MethodNotAllowedException: {
@@ -24,6 +27,7 @@ export const errorCatalogue = {
   },
   InternalServerException: { status: 500, message: 'Internal server error.' },
   ServiceUnavailableException: { status: 503, message: 'Service unavailable.' },
+  InsufficientStorageException: { status: 507, message: 'Out of resources.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorType = keyof typeof errorCatalogue;

@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../logging/index.js';
+import { openGuard, type Guard } from '../server/guard.js';
+import type { Route } from '../server/route.js';
+import { KEY_FILE_NAME } from './key-file.js';
+import { tokenRoutes } from './token-api.js';
+import { TokenAuthorization } from './token-authorization.js';
+
+export { parseAuthorization, type PresentedCredential } from './bearer.js';
+export { KEY_FILE_NAME } from './key-file.js';
+
+/** Token authorization as the server uses it: the guard, the token API routes, and shutdown. */
+export interface AuthSetup {
+  readonly enabled: boolean;
+  readonly guard: Guard;
+  readonly routes: readonly Route[];
+  close(): Promise<void>;
+}
+
+export async function setUpTokenAuthorization(config: Config, logger: Logger): Promise<AuthSetup> {
+  const { settings } = config;
+  if (settings.disable_token_authorization) {
+    logger.warn('Token authorization is disabled: anyone who can reach the APIs can use them');
+    return { enabled: false, guard: openGuard, routes: [], close: () => Promise.resolve() };
+  }
+
+  const authorization = await TokenAuthorization.start({
+    keyFilePath: resolve(config.workingDir, KEY_FILE_NAME),
+    lifetimeMs: settings.token_expiration_min * 60_000,
+    failureLimit: settings.token_authorization_failure_limit,
+    failureWindowMs: settings.token_authorization_failure_window_sec * 1000,
+    logger,
+  });
+  logger.info('Token Authorization Enabled');
+  logger.info(`Key file located at ${authorization.keyFilePath}`);
+
+  return {
+    enabled: true,
+    guard: authorization,
+    routes: tokenRoutes(authorization),
+    close: () => authorization.close(),
+  };
+}

@@ -1,0 +1,21 @@
+import type { IncomingMessage } from 'node:http';
+import type { KeyScope } from './route.js';
+
+/** What the dispatcher needs from token authorization. */
+export interface Guard {
+  /** Throws a 401 or 429 ServeError unless the request holds a live key of one of `scopes`. */
+  check(req: IncomingMessage, scopes: readonly KeyScope[], path: string): void;
+}
+
+/** The guard when token authorization is disabled: every request may proceed. */
+export const openGuard: Guard = { check: () => undefined };
+
+/** Removes credentials so that nothing after the check (handlers, logs) can see them. */
+export function stripCredentials(req: IncomingMessage): void {
+  if (req.headers.authorization === undefined) return;
+  delete req.headers.authorization;
+  const raw = req.rawHeaders;
+  for (let index = raw.length - 2; index >= 0; index -= 2) {
+    if (raw[index]?.toLowerCase() === 'authorization') raw.splice(index, 2);
+  }
+}

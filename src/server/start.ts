@@ -1,0 +1,114 @@
+import { isLoopback, type Config } from '../config/index.js';
+import { setUpTokenAuthorization, type AuthSetup } from '../auth/index.js';
+import type { Logs } from '../logging/index.js';
+import { version } from '../version.js';
+import { summarizeConfig } from './config-summary.js';
+import { createDispatcher } from './dispatcher.js';
+import { bindListener, closeListener, planListeners, type BoundListener } from './listeners.js';
+import { corsHeaders, createReplyWriter } from './responses.js';
+import type { ApiName, Route } from './route.js';
+import { buildRouteTable } from './route-table.js';
+
+export interface RunningServer {
+  readonly listeners: readonly BoundListener[];
+  /** Drains and stops everything; every call returns the same promise. */
+  close(): Promise<void>;
+}
+
+const apiTitles: Readonly<Record<ApiName, string>> = {
+  inference: 'Inference',
+  management: 'Management',
+  metrics: 'Metrics',
+};
+
+/** Starts a server from a resolved configuration and returns once every listener is bound. */
+export async function startServer(config: Config, logs: Logs): Promise<RunningServer> {
+  const logger = logs.server;
+  logger.info(`onnxserve ${version}`);
+  logger.info(summarizeConfig(config));
+  for (const warning of config.warnings) logger.warn(warning);
+
+  const auth = await setUpTokenAuthorization(config, logger);
+  const routes = buildRouteTable({
+    version,
+    authEnabled: auth.enabled,
+    health: { isHealthy: () => true },
+    tokenRoutes: auth.routes,
+  });
+
+  let draining = false;
+  const listeners = await bindAll(config, logs, routes, auth, () => draining);
+  for (const listener of listeners) logBinding(config, listener, auth.enabled, logs);
+  logger.info('Model server started.');
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      draining = true;
+      logger.info('Stopping model server');
+      const timeoutMs = config.settings.shutdown_timeout_sec * 1000;
+      await Promise.all(listeners.map((listener) => closeListener(listener, timeoutMs)));
+      await auth.close();
+      logger.info('Model server stopped.');
+      logs.flush();
+    })();
+    return closing;
+  };
+  return { listeners, close };
+}
+
+async function bindAll(
+  config: Config,
+  logs: Logs,
+  routes: readonly Route[],
+  auth: AuthSetup,
+  isDraining: () => boolean,
+): Promise<BoundListener[]> {
+  const writer = createReplyWriter(corsHeaders(config.settings));
+  const bound: BoundListener[] = [];
+  try {
+    for (const plan of planListeners(config)) {
+      const dispatcher = createDispatcher({
+        apis: plan.apis,
+        routes,
+        guard: auth.guard,
+        writer,
+        maxRequestSize: config.settings.max_request_size,
+        modelApiEnabled: config.settings.enable_model_api,
+        healthOpen: config.settings.token_authorization_health_open,
+        isDraining,
+        serverLog: logs.server,
+        accessLog: logs.access,
+      });
+      bound.push(await bindListener(plan, config, dispatcher));
+    }
+  } catch (error: unknown) {
+    await Promise.all(bound.map((listener) => closeListener(listener, 0)));
+    await auth.close();
+    throw error;
+  }
+  return bound;
+}
+
+function logBinding(
+  config: Config,
+  listener: BoundListener,
+  authEnabled: boolean,
+  logs: Logs,
+): void {
+  for (const api of listener.plan.apis)
+    logs.server.info(`${apiTitles[api]} API bind to: ${listener.url}`);
+  const { address } = listener.plan;
+  const plain = address.kind === 'tcp' && !address.tls;
+  if (authEnabled && plain && !isLoopback(address)) {
+    logs.server.warn(
+      `${listener.url} is reachable beyond this machine over plain HTTP: keys travel in clear text. ` +
+        'Use an https:// address with private_key_file and certificate_file.',
+    );
+  }
+  if (config.settings.enable_model_api && !authEnabled) {
+    logs.server.warn(
+      'The model API is enabled without token authorization: anyone can register models',
+    );
+  }
+}
