@@ -1,5 +1,7 @@
 import { descriptionRoutes } from '../api/description.js';
 import { healthRoutes, type HealthSource } from '../api/health.js';
+import { managementRoutes, type ModelLoader } from '../api/management/index.js';
+import type { ModelRegistry } from '../registry/index.js';
 import type { Route } from './route.js';
 
 export interface RouteTableParts {
@@ -7,6 +9,9 @@ export interface RouteTableParts {
   readonly authEnabled: boolean;
   readonly health: HealthSource;
   readonly tokenRoutes: readonly Route[];
+  readonly registry: ModelRegistry;
+  readonly loader: ModelLoader;
+  readonly unregisterTimeoutMs: number;
 }
 
 /**
@@ -18,5 +23,6 @@ export function buildRouteTable(parts: RouteTableParts): readonly Route[] {
   routes.push(...descriptionRoutes(() => routes, parts));
   routes.push(...healthRoutes(parts.health));
   routes.push(...parts.tokenRoutes);
+  routes.push(...managementRoutes(parts.registry, parts.loader, parts.unregisterTimeoutMs));
   return Object.freeze(routes);
 }

@@ -1,6 +1,9 @@
+import { resolve } from 'node:path';
 import { isLoopback, type Config } from '../config/index.js';
 import { setUpTokenAuthorization, type AuthSetup } from '../auth/index.js';
 import type { Logs } from '../logging/index.js';
+import { createModelLoader } from '../models/loader.js';
+import { ModelRegistry } from '../registry/index.js';
 import { version } from '../version.js';
 import { summarizeConfig } from './config-summary.js';
 import { createDispatcher } from './dispatcher.js';
@@ -29,11 +32,16 @@ export async function startServer(config: Config, logs: Logs): Promise<RunningSe
   for (const warning of config.warnings) logger.warn(warning);
 
   const auth = await setUpTokenAuthorization(config, logger);
+  const registry = new ModelRegistry();
+  const modelStore = resolve(config.workingDir, config.settings.model_store ?? '.');
   const routes = buildRouteTable({
     version,
     authEnabled: auth.enabled,
-    health: { isHealthy: () => true },
+    health: { isHealthy: () => registry.all().every((model) => model.isHealthy()) },
     tokenRoutes: auth.routes,
+    registry,
+    loader: createModelLoader(registry, modelStore),
+    unregisterTimeoutMs: config.settings.unregister_model_timeout * 1000,
   });
 
   let draining = false;

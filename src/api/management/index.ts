@@ -1,0 +1,1 @@
+export { managementRoutes, type ModelLoader } from './routes.js';

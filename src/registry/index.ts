@@ -1,0 +1,2 @@
+export { ModelRegistry } from './registry.js';
+export type { ModelVersion, ModelVersionSettings, WorkerDescription } from './model-version.js';
