@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { send } from './support/http.js';
+import { makeWorkDir, startCli, type RunningCli } from './support/server-process.js';
+
+describe('HTTP conventions', () => {
+  let server: RunningCli;
+  let key: string;
+  before(async () => {
+    server = await startCli({
+      config: {
+        max_request_size: '1000',
+        cors_allowed_origin: 'https://app.example',
+        cors_allowed_methods: 'GET, POST',
+      },
+    });
+    key = server.keys().management.key;
+  });
+  after(() => server.stop());
+
+  it('binds three listeners on three addresses', () => {
+    const { inference, management, metrics } = server.urls;
+    assert.match(inference ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(management ?? '', /^http:\/\/127\.0\.0\.2:\d+$/);
+    assert.match(metrics ?? '', /^http:\/\/127\.0\.0\.3:\d+$/);
+  });
+
+  it('puts x-request-id, no-cache and CORS headers on every reply', async () => {
+    const first = await server.call('inference', '/ping');
+    const second = await server.call('management', '/missing', { key });
+    for (const reply of [first, second]) {
+      assert.match(String(reply.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+      assert.equal(reply.headers.pragma, 'no-cache');
+      assert.equal(reply.headers['cache-control'], 'no-cache; no-store, must-revalidate, private');
+      assert.equal(reply.headers['access-control-allow-origin'], 'https://app.example');
+      assert.equal(reply.headers['access-control-allow-methods'], 'GET, POST');
+    }
+    assert.notEqual(first.headers['x-request-id'], second.headers['x-request-id']);
+    assert.equal(first.text, '{\n  "status": "Healthy"\n}\n', 'pretty JSON and a newline');
+  });
+
+  it('answers unknown paths with 404 and the envelope, closing the connection', async () => {
+    const reply = await server.call('management', '/no/such/path', { key });
+    assert.equal(reply.status, 404);
+    assert.equal(reply.headers.connection, 'close');
+    assert.deepEqual(reply.json(), {
+      code: 404,
+      type: 'ResourceNotFoundException',
+      message: 'Requested resource is not found, please refer to API document.',
+    });
+  });
+
+  it('answers a wrong method with 405', async () => {
+    const root = await server.call('inference', '/', { method: 'GET' });
+    assert.equal(root.status, 405);
+    assert.equal(root.json().type, 'MethodNotAllowedException');
+    const patch = await server.call('management', '/models', { method: 'PATCH', key });
+    assert.equal(patch.status, 405);
+  });
+
+  it('treats a trailing slash as no trailing slash', async () => {
+    const plain = await server.call('management', '/models', { key });
+    const slashed = await server.call('management', '/models/', { key });
+    assert.equal(plain.status, 200);
+    assert.equal(slashed.status, 200);
+    assert.deepEqual(slashed.json(), plain.json());
+    const model = await server.call('management', '/models/foo/', { key });
+    assert.deepEqual(model.json(), {
+      code: 404,
+      type: 'ModelNotFoundException',
+      message: 'Model not found: foo',
+    });
+  });
+
+  it('refuses bodies over max_request_size with 413', async () => {
+    const declared = await server.call('management', '/models', {
+      key,
+      method: 'POST',
+      body: 'x'.repeat(1001),
+    });
+    assert.equal(declared.status, 413);
+    assert.equal(declared.json().type, 'RequestEntityTooLargeException');
+    const small = await server.call('management', '/models', { key, body: 'x'.repeat(10) });
+    assert.equal(small.status, 200);
+  });
+
+  it('refuses undecodable paths with 400', async () => {
+    const reply = await server.call('inference', '/predictions/%E0%A4%A', {
+      key: server.keys().inference.key,
+    });
+    assert.equal(reply.status, 400);
+  });
+
+  it('describes each listener with an OpenAPI document of its own routes', async () => {
+    const inference = (await server.call('inference', '/', { method: 'OPTIONS' })).json<{
+      openapi: string;
+      paths: Record<string, unknown>;
+    }>();
+    const management = (await server.call('management', '/api-description')).json<{
+      paths: Record<string, unknown>;
+    }>();
+    assert.equal(inference.openapi, '3.0.1');
+    assert.ok('/ping' in inference.paths && !('/models' in inference.paths));
+    assert.ok('/models' in management.paths && '/token' in management.paths);
+    assert.ok(!('/ping' in management.paths));
+  });
+
+  it('stops accepting connections on SIGTERM and exits 0', async () => {
+    assert.equal(await server.stop('SIGTERM'), 0);
+    await assert.rejects(send(`${server.urls.inference ?? ''}/ping`), /ECONNREFUSED/);
+  });
+});
+
+describe('HTTPS listeners', () => {
+  it('serve TLS with private_key_file and certificate_file', async () => {
+    const dir = makeWorkDir();
+    const keyPath = join(dir, 'server.key');
+    const certPath = join(dir, 'server.crt');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        keyPath,
+        '-out',
+        certPath,
+      ],
+      { stdio: 'ignore' },
+    );
+
+    const server = await startCli({
+      dir,
+      config: {
+        inference_address: 'https://127.0.0.1:0',
+        private_key_file: 'server.key',
+        certificate_file: 'server.crt',
+      },
+    });
+    try {
+      assert.match(server.urls.inference ?? '', /^https:\/\/127\.0\.0\.1:\d+$/);
+      const reply = await server.call('inference', '/ping', { ca: readFileSync(certPath) });
+      assert.equal(reply.status, 200);
+      await assert.rejects(server.call('inference', '/ping'), /self[- ]signed|unable to verify/i);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('refuse to start without key material', async () => {
+    await assert.rejects(
+      startCli({ config: { inference_address: 'https://127.0.0.1:0' } }),
+      /needs both private_key_file and certificate_file/,
+    );
+  });
+});
