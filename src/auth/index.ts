@@ -18,6 +18,17 @@ export interface AuthSetup {
   close(): Promise<void>;
 }
 
+/** A ready-to-paste call that reads the management key from the file, never printing it. */
+function exampleCall(config: Config, keyFilePath: string): string {
+  const address = config.settings.management_address;
+  const base =
+    address.kind === 'unix'
+      ? `--unix-socket ${address.path} http://localhost`
+      : `${address.tls ? 'https' : 'http'}://${address.host}:${address.port}`;
+  const key = `$(node -p "require('${keyFilePath}').management.key")`;
+  return `curl ${base}/models -H "Authorization: Bearer ${key}"`;
+}
+
 export async function setUpTokenAuthorization(config: Config, logger: Logger): Promise<AuthSetup> {
   const { settings } = config;
   if (settings.disable_token_authorization) {
@@ -34,6 +45,7 @@ export async function setUpTokenAuthorization(config: Config, logger: Logger): P
   });
   logger.info('Token Authorization Enabled');
   logger.info(`Key file located at ${authorization.keyFilePath}`);
+  logger.info(`Try it: ${exampleCall(config, authorization.keyFilePath)}`);
 
   return {
     enabled: true,
