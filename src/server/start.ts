@@ -46,7 +46,10 @@ export async function startServer(config: Config, logs: Logs): Promise<RunningSe
 
   let draining = false;
   const listeners = await bindAll(config, logs, routes, auth, () => draining);
-  for (const listener of listeners) logBinding(config, listener, auth.enabled, logs);
+  for (const listener of listeners) logBinding(listener, auth.enabled, logs);
+  if (config.settings.enable_model_api && !auth.enabled) {
+    logger.warn('The model API is enabled without token authorization: anyone can register models');
+  }
   logger.info('Model server started.');
 
   let closing: Promise<void> | undefined;
@@ -98,12 +101,7 @@ async function bindAll(
   return bound;
 }
 
-function logBinding(
-  config: Config,
-  listener: BoundListener,
-  authEnabled: boolean,
-  logs: Logs,
-): void {
+function logBinding(listener: BoundListener, authEnabled: boolean, logs: Logs): void {
   for (const api of listener.plan.apis)
     logs.server.info(`${apiTitles[api]} API bind to: ${listener.url}`);
   const { address } = listener.plan;
@@ -112,11 +110,6 @@ function logBinding(
     logs.server.warn(
       `${listener.url} is reachable beyond this machine over plain HTTP: keys travel in clear text. ` +
         'Use an https:// address with private_key_file and certificate_file.',
-    );
-  }
-  if (config.settings.enable_model_api && !authEnabled) {
-    logs.server.warn(
-      'The model API is enabled without token authorization: anyone can register models',
     );
   }
 }
