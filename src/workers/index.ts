@@ -1,0 +1,4 @@
+export { WorkerPool, type WorkerDescription, type WorkerPoolOptions } from './pool.js';
+export type { WorkerStatus } from './pool-worker.js';
+export type { WorkerConfig } from './protocol.js';
+export { startWorkerThread, type SpawnThread } from './spawn.js';

@@ -1,0 +1,223 @@
+import { availableParallelism } from 'node:os';
+import { basename } from 'node:path';
+import type { SessionOptions, Tensor } from '../engine/index.js';
+import type { Logger } from '../logging/index.js';
+import { backoffSteps } from './backoff.js';
+import { noWorkers, startFailed, workerScaledDown } from './errors.js';
+import { PoolWorker, type Job, type WorkerEvents, type WorkerStatus } from './pool-worker.js';
+import { startWorkerThread, type SpawnThread } from './spawn.js';
+
+export interface WorkerPoolOptions {
+  readonly modelPath: string;
+  /** Used in messages; the model file's name when absent. */
+  readonly modelName?: string;
+  /** `intraOpThreads` defaults to the cores divided among the workers being scaled to. */
+  readonly sessionOptions?: SessionOptions;
+  readonly minWorkers: number;
+  readonly maxWorkers: number;
+  readonly startupTimeoutMs: number;
+  readonly responseTimeoutMs: number;
+  /** One step of the Fibonacci back-off between restarts of a failed worker; 1000 by default. */
+  readonly retryBackoffUnitMs?: number;
+  readonly logger: Logger;
+  /** Starts a worker thread; tests pass a wrapper to reach the threads. */
+  readonly spawnThread?: SpawnThread;
+}
+
+/** One row of TorchServe's describe-model `workers` array. */
+export interface WorkerDescription {
+  readonly id: number;
+  readonly startTime: string;
+  readonly status: WorkerStatus;
+  /** Workers are threads, so this is the server's own process id. */
+  readonly pid: number;
+  readonly memoryUsage: number;
+}
+
+interface QueuedJob extends Job {
+  readonly id: number;
+}
+
+/** The worker threads serving one model version, and the queue of jobs waiting for them. */
+export class WorkerPool {
+  private readonly options: WorkerPoolOptions;
+  private readonly name: string;
+  private readonly logger: Logger;
+  private readonly workers = new Map<number, PoolWorker>();
+  private readonly queue: QueuedJob[] = [];
+  private readonly restarts = new Set<NodeJS.Timeout>();
+  private readonly events: WorkerEvents;
+  private target = 0;
+  private nextWorkerId = 1;
+  private nextJobId = 1;
+  private closing: Promise<void> | null = null;
+
+  constructor(options: WorkerPoolOptions) {
+    checkBounds(options);
+    this.options = options;
+    this.name = options.modelName ?? basename(options.modelPath);
+    this.logger = options.logger.child({ model: this.name });
+    this.events = {
+      ready: () => this.dispatch(),
+      idle: () => this.dispatch(),
+      startFailed: (worker) => {
+        this.replace(worker, worker.failures + 1);
+        this.rejectQueuedIfStranded();
+      },
+      died: (worker) => this.replace(worker, 0),
+    };
+  }
+
+  /**
+   * Starts or stops workers to reach `count`, clamped to the pool's bounds. Resolves when every
+   * worker it started is ready; rejects when one fails to load, and that worker is retried after
+   * a back-off like any failed worker.
+   */
+  async scale(count: number): Promise<void> {
+    if (!Number.isSafeInteger(count) || count < 0) {
+      throw new RangeError(`Worker count must be a non-negative integer, got ${count}.`);
+    }
+    if (this.closing !== null) throw noWorkers(this.name);
+    const { minWorkers, maxWorkers } = this.options;
+    this.target = Math.min(Math.max(count, minWorkers), maxWorkers);
+    const active = this.activeWorkers();
+    const started = [];
+    for (let n = active.length; n < this.target; n++) started.push(this.start(0));
+    for (const worker of this.pickToRetire(active, active.length - this.target)) worker.retire();
+    const results = await Promise.allSettled(started.map((worker) => worker.ready));
+    if (results.some((result) => result.status === 'rejected')) throw startFailed(this.name);
+  }
+
+  /**
+   * Runs the model on the first free worker, waiting in line when all are busy. The feeds'
+   * buffers move to the worker, so the caller's typed arrays are detached afterwards.
+   */
+  run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+    if (this.closing !== null || this.expectedWorkers() === 0) {
+      return Promise.reject(noWorkers(this.name));
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextJobId++, feeds, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  describe(): WorkerDescription[] {
+    return [...this.workers.values()].map((worker) => ({
+      id: worker.id,
+      startTime: worker.startTime.toISOString(),
+      status: worker.status,
+      pid: process.pid,
+      memoryUsage: worker.memoryUsage,
+    }));
+  }
+
+  /**
+   * Stops every worker, rejecting queued and running jobs with a 503. Waits up to `timeoutMs`
+   * for the threads to end; a thread still inside a native call is left to end on its own.
+   */
+  close(timeoutMs: number): Promise<void> {
+    this.closing ??= this.shutDown(timeoutMs);
+    return this.closing;
+  }
+
+  private async shutDown(timeoutMs: number): Promise<void> {
+    this.target = 0;
+    for (const timer of this.restarts) clearTimeout(timer);
+    this.restarts.clear();
+    for (const job of this.queue.splice(0)) job.reject(workerScaledDown());
+    const workers = [...this.workers.values()];
+    for (const worker of workers) worker.stop(workerScaledDown());
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const outcome = await Promise.race([Promise.all(workers.map((w) => w.exited)), deadline]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      this.logger.warn(
+        `Workers of ${this.name} still running after ${timeoutMs} ms; leaving them.`,
+      );
+      for (const worker of workers) worker.unref();
+    }
+  }
+
+  private start(failures: number): PoolWorker {
+    const worker = new PoolWorker({
+      id: this.nextWorkerId++,
+      config: { modelPath: this.options.modelPath, sessionOptions: this.sessionOptions() },
+      spawn: this.options.spawnThread ?? startWorkerThread,
+      startupTimeoutMs: this.options.startupTimeoutMs,
+      responseTimeoutMs: this.options.responseTimeoutMs,
+      failures,
+      logger: this.logger,
+      events: this.events,
+    });
+    this.workers.set(worker.id, worker);
+    void worker.exited.then(() => this.workers.delete(worker.id));
+    return worker;
+  }
+
+  private sessionOptions(): SessionOptions {
+    const threads = Math.max(1, Math.floor(availableParallelism() / Math.max(1, this.target)));
+    return { intraOpThreads: threads, interOpThreads: 1, ...this.options.sessionOptions };
+  }
+
+  /** Workers that hold or will hold a session: loading or ready, not on their way out. */
+  private activeWorkers(): PoolWorker[] {
+    return [...this.workers.values()].filter((w) => w.status === 'LOADING' || w.status === 'READY');
+  }
+
+  private expectedWorkers(): number {
+    return this.activeWorkers().length + this.restarts.size;
+  }
+
+  /** Idle workers go first, then loading ones; busy workers finish their job before they stop. */
+  private pickToRetire(active: PoolWorker[], count: number): PoolWorker[] {
+    const rank = (w: PoolWorker): number => (w.busy ? 2 : w.status === 'LOADING' ? 1 : 0);
+    return [...active].sort((a, b) => rank(a) - rank(b)).slice(0, Math.max(0, count));
+  }
+
+  private dispatch(): void {
+    for (const worker of this.workers.values()) {
+      if (this.queue.length === 0) return;
+      if (worker.status !== 'READY' || worker.busy) continue;
+      let job = this.queue.shift();
+      while (job !== undefined && !worker.assign(job.id, job)) job = this.queue.shift();
+    }
+  }
+
+  /** Schedules a new worker after the Fibonacci back-off, if the pool still wants one. */
+  private replace(failed: PoolWorker, failures: number): void {
+    if (this.closing !== null) return;
+    if (this.expectedWorkers() >= this.target) return;
+    const delay = backoffSteps(Math.max(1, failures)) * (this.options.retryBackoffUnitMs ?? 1000);
+    this.logger.info(`Restarting worker ${failed.id} of ${this.name} in ${delay} ms.`);
+    const timer = setTimeout(() => {
+      this.restarts.delete(timer);
+      if (this.activeWorkers().length < this.target) this.start(failures);
+    }, delay);
+    this.restarts.add(timer);
+  }
+
+  /** Queued jobs wait only on workers that exist; a model that fails to load may never serve. */
+  private rejectQueuedIfStranded(): void {
+    if (this.activeWorkers().length > 0) return;
+    for (const job of this.queue.splice(0)) job.reject(noWorkers(this.name));
+  }
+}
+
+function checkBounds(options: WorkerPoolOptions): void {
+  const { minWorkers, maxWorkers, startupTimeoutMs, responseTimeoutMs } = options;
+  for (const [key, value] of Object.entries({ minWorkers, maxWorkers })) {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new RangeError(`${key} must be a non-negative integer, got ${value}.`);
+    }
+  }
+  if (minWorkers > maxWorkers) {
+    throw new RangeError(`minWorkers (${minWorkers}) must not exceed maxWorkers (${maxWorkers}).`);
+  }
+  for (const [key, value] of Object.entries({ startupTimeoutMs, responseTimeoutMs })) {
+    if (!(value > 0)) throw new RangeError(`${key} must be a positive number, got ${value}.`);
+  }
+}

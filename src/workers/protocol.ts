@@ -1,0 +1,63 @@
+import type { SessionOptions, Tensor, TensorInfo } from '../engine/index.js';
+
+/** What a worker thread receives as `workerData`: it loads this model as soon as it starts. */
+export interface WorkerConfig {
+  readonly modelPath: string;
+  readonly sessionOptions: SessionOptions;
+}
+
+/** Main thread to worker: run the model once. Tensor buffers travel in the transfer list. */
+export interface RunMessage {
+  readonly kind: 'run';
+  readonly jobId: number;
+  readonly feeds: Record<string, Tensor>;
+}
+
+/**
+ * Main thread to worker: finish the job in hand, release the session and exit. The pool never
+ * calls `Worker.terminate()` on a thread that may be inside a run: ending a thread while the
+ * runtime's native `run` is executing aborts the whole process when the call returns.
+ */
+export interface StopMessage {
+  readonly kind: 'stop';
+}
+
+export type ToWorker = RunMessage | StopMessage;
+
+/** The model loaded; the worker takes jobs from now on. */
+export interface ReadyMessage {
+  readonly kind: 'ready';
+  readonly inputs: readonly TensorInfo[];
+  readonly outputs: readonly TensorInfo[];
+  readonly memoryUsage: number;
+}
+
+/** The model did not load; the worker answers no jobs and waits to be stopped. */
+export interface LoadFailedMessage {
+  readonly kind: 'load-failed';
+  readonly message: string;
+}
+
+export interface ResultMessage {
+  readonly kind: 'result';
+  readonly jobId: number;
+  readonly outputs: Record<string, Tensor>;
+  readonly memoryUsage: number;
+}
+
+/**
+ * A job failed. `input` errors are the caller's fault (wrong, missing or misshapen inputs) and keep
+ * the engine's error name so the caller can answer 400; anything else is `internal`.
+ */
+export type JobFailure =
+  | { readonly kind: 'input'; readonly name: 'TypeError' | 'RangeError'; readonly message: string }
+  | { readonly kind: 'internal'; readonly message: string };
+
+export interface JobErrorMessage {
+  readonly kind: 'error';
+  readonly jobId: number;
+  readonly failure: JobFailure;
+  readonly memoryUsage: number;
+}
+
+export type FromWorker = ReadyMessage | LoadFailedMessage | ResultMessage | JobErrorMessage;

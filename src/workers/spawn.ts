@@ -1,0 +1,28 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { WorkerConfig } from './protocol.js';
+
+/** Starts one worker thread; the pool takes this as an option so tests can reach the thread. */
+export type SpawnThread = (config: WorkerConfig) => Worker;
+
+const compiledEntry = new URL('./worker-entry.js', import.meta.url);
+const sourceEntry = new URL('./worker-entry.ts', import.meta.url);
+
+/**
+ * Compiled output has `worker-entry.js` beside this file. A run from source through tsx has only
+ * the `.ts`; Node 20 ignores `--import` in a worker's execArgv for its entry module, so the thread
+ * registers tsx itself before importing the entry.
+ */
+function sourceBootstrap(): string {
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const entry = JSON.stringify(sourceEntry.href);
+  return `import(${tsx}).then(({ register }) => { register(); return import(${entry}); });`;
+}
+
+export const startWorkerThread: SpawnThread = (config) => {
+  if (existsSync(fileURLToPath(compiledEntry))) {
+    return new Worker(compiledEntry, { workerData: config });
+  }
+  return new Worker(sourceBootstrap(), { eval: true, workerData: config });
+};

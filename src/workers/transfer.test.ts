@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MessageChannel } from 'node:worker_threads';
+import type { Tensor } from '../engine/index.js';
+import { forTransfer } from './transfer.js';
+
+test('moves arrays that own their buffer and copies views into larger ones', () => {
+  const owned = Float32Array.from([1, 2, 3]);
+  const pooled = Buffer.from([1, 0, 1]);
+  const feeds: Record<string, Tensor> = {
+    owned: { type: 'float32', dims: [3], data: owned },
+    pooled: { type: 'bool', dims: [3], data: new Uint8Array(pooled.buffer, pooled.byteOffset, 3) },
+    text: { type: 'string', dims: [1], data: ['kept'] },
+  };
+  const { tensors, transferList } = forTransfer(feeds);
+  assert.equal(tensors.owned?.data, owned);
+  assert.notEqual((tensors.pooled?.data as Uint8Array).buffer, pooled.buffer);
+  assert.deepEqual(tensors.pooled?.data, Uint8Array.from([1, 0, 1]));
+  assert.equal(transferList.length, 2);
+
+  const { port1, port2 } = new MessageChannel();
+  port1.postMessage(tensors, transferList);
+  port1.close();
+  port2.close();
+  assert.equal(owned.byteLength, 0, 'the moved array is detached');
+  assert.equal(pooled.byteLength, 3, 'the pooled buffer is untouched');
+});
+
+test('lists a buffer shared by two tensors once', () => {
+  const shared = Int32Array.from([4, 5]);
+  const { transferList } = forTransfer({
+    a: { type: 'int32', dims: [2], data: shared },
+    b: { type: 'int32', dims: [2], data: shared },
+  });
+  assert.deepEqual(transferList, [shared.buffer]);
+});
