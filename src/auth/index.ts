@@ -13,27 +13,24 @@ export { KEY_FILE_NAME } from './key-file.js';
 /** Token authorization as the server uses it: the guard, the token API routes, and shutdown. */
 export interface AuthSetup {
   readonly enabled: boolean;
+  /** Absolute path of key_file.json; undefined when authorization is off. */
+  readonly keyFilePath: string | undefined;
   readonly guard: Guard;
   readonly routes: readonly Route[];
   close(): Promise<void>;
-}
-
-/** A ready-to-paste call that reads the management key from the file, never printing it. */
-function exampleCall(config: Config, keyFilePath: string): string {
-  const address = config.settings.management_address;
-  const base =
-    address.kind === 'unix'
-      ? `--unix-socket ${address.path} http://localhost`
-      : `${address.tls ? 'https' : 'http'}://${address.host}:${address.port}`;
-  const key = `$(node -p "require('${keyFilePath}').management.key")`;
-  return `curl ${base}/models -H "Authorization: Bearer ${key}"`;
 }
 
 export async function setUpTokenAuthorization(config: Config, logger: Logger): Promise<AuthSetup> {
   const { settings } = config;
   if (settings.disable_token_authorization) {
     logger.warn('Token authorization is disabled: anyone who can reach the APIs can use them');
-    return { enabled: false, guard: openGuard, routes: [], close: () => Promise.resolve() };
+    return {
+      enabled: false,
+      keyFilePath: undefined,
+      guard: openGuard,
+      routes: [],
+      close: () => Promise.resolve(),
+    };
   }
 
   const authorization = await TokenAuthorization.start({
@@ -45,10 +42,10 @@ export async function setUpTokenAuthorization(config: Config, logger: Logger): P
   });
   logger.info('Token Authorization Enabled');
   logger.info(`Key file located at ${authorization.keyFilePath}`);
-  logger.info(`Try it: ${exampleCall(config, authorization.keyFilePath)}`);
 
   return {
     enabled: true,
+    keyFilePath: authorization.keyFilePath,
     guard: authorization,
     routes: tokenRoutes(authorization),
     close: () => authorization.close(),

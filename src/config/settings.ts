@@ -60,6 +60,7 @@ export const settingSpecs = {
   default_startup_timeout: setting({ fallback: 120, parse: integerIn(1, SECONDS_PER_DAY) }),
   unregister_model_timeout: setting({ fallback: 120, parse: integerIn(1, SECONDS_PER_DAY) }),
   allowed_urls: setting({ fallback: [] as readonly RegExp[], parse: parsePatternList }),
+  max_model_download_size: setting({ fallback: 2 ** 30, parse: integerIn(1, 2 ** 40) }),
   max_request_size: setting({ fallback: 6_553_500, parse: integerIn(1, 2 ** 31 - 1) }),
   max_response_size: setting({ fallback: 6_553_500, parse: integerIn(1, 2 ** 31 - 1) }),
   default_service_handler: optional(parseNonEmptyText),

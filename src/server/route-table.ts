@@ -1,6 +1,7 @@
 import { descriptionRoutes } from '../api/description.js';
 import { healthRoutes, type HealthSource } from '../api/health.js';
-import { managementRoutes, type ModelLoader } from '../api/management/index.js';
+import { managementRoutes } from '../api/management/index.js';
+import type { ModelManager } from '../models/index.js';
 import type { ModelRegistry } from '../registry/index.js';
 import type { Route } from './route.js';
 
@@ -10,8 +11,7 @@ export interface RouteTableParts {
   readonly health: HealthSource;
   readonly tokenRoutes: readonly Route[];
   readonly registry: ModelRegistry;
-  readonly loader: ModelLoader;
-  readonly unregisterTimeoutMs: number;
+  readonly manager: ModelManager;
 }
 
 /**
@@ -23,6 +23,6 @@ export function buildRouteTable(parts: RouteTableParts): readonly Route[] {
   routes.push(...descriptionRoutes(() => routes, parts));
   routes.push(...healthRoutes(parts.health));
   routes.push(...parts.tokenRoutes);
-  routes.push(...managementRoutes(parts.registry, parts.loader, parts.unregisterTimeoutMs));
+  routes.push(...managementRoutes(parts.registry, parts.manager));
   return Object.freeze(routes);
 }

@@ -1,9 +1,7 @@
-import { resolve } from 'node:path';
 import { isLoopback, type Config } from '../config/index.js';
 import { setUpTokenAuthorization, type AuthSetup } from '../auth/index.js';
 import type { Logs } from '../logging/index.js';
-import { createModelLoader } from '../models/loader.js';
-import { ModelRegistry } from '../registry/index.js';
+import { createModelService } from '../models/index.js';
 import { version } from '../version.js';
 import { summarizeConfig } from './config-summary.js';
 import { createDispatcher } from './dispatcher.js';
@@ -32,21 +30,27 @@ export async function startServer(config: Config, logs: Logs): Promise<RunningSe
   for (const warning of config.warnings) logger.warn(warning);
 
   const auth = await setUpTokenAuthorization(config, logger);
-  const registry = new ModelRegistry();
-  const modelStore = resolve(config.workingDir, config.settings.model_store ?? '.');
+  const models = createModelService(config, logger);
+  const { registry } = models;
   const routes = buildRouteTable({
     version,
     authEnabled: auth.enabled,
-    health: { isHealthy: () => registry.all().every((model) => model.isHealthy()) },
+    health: { isHealthy: () => registry.defaults().every((model) => model.isHealthy()) },
     tokenRoutes: auth.routes,
     registry,
-    loader: createModelLoader(registry, modelStore),
-    unregisterTimeoutMs: config.settings.unregister_model_timeout * 1000,
+    manager: models.manager,
   });
 
   let draining = false;
-  const listeners = await bindAll(config, logs, routes, auth, () => draining);
+  const listeners = await bindAll(config, logs, routes, auth, () => draining).catch(
+    async (error: unknown) => {
+      await models.close(0);
+      throw error;
+    },
+  );
   for (const listener of listeners) logBinding(listener, auth.enabled, logs);
+  logExampleCall(listeners, auth, logs);
+  await models.loadInitialModels();
   if (config.settings.enable_model_api && !auth.enabled) {
     logger.warn('The model API is enabled without token authorization: anyone can register models');
   }
@@ -59,6 +63,7 @@ export async function startServer(config: Config, logs: Logs): Promise<RunningSe
       logger.info('Stopping model server');
       const timeoutMs = config.settings.shutdown_timeout_sec * 1000;
       await Promise.all(listeners.map((listener) => closeListener(listener, timeoutMs)));
+      await models.close(timeoutMs);
       await auth.close();
       logger.info('Model server stopped.');
       logs.flush();
@@ -112,4 +117,15 @@ function logBinding(listener: BoundListener, authEnabled: boolean, logs: Logs): 
         'Use an https:// address with private_key_file and certificate_file.',
     );
   }
+}
+
+/** A ready-to-paste call that reads the management key from the file, never printing it. */
+function logExampleCall(listeners: readonly BoundListener[], auth: AuthSetup, logs: Logs): void {
+  const management = listeners.find((listener) => listener.plan.apis.has('management'));
+  if (management === undefined || management.plan.address.kind === 'unix') return;
+  const header =
+    auth.keyFilePath === undefined
+      ? ''
+      : ` -H "Authorization: Bearer $(node -p "require('${auth.keyFilePath}').management.key")"`;
+  logs.server.info(`Try it: curl ${management.url}/models${header}`);
 }

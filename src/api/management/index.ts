@@ -1,1 +1,1 @@
-export { managementRoutes, type ModelLoader } from './routes.js';
+export { managementRoutes } from './routes.js';

@@ -1,25 +1,21 @@
-import { ServeError } from '../../errors/index.js';
+import type { ModelManager, Outcome } from '../../models/index.js';
 import type { ModelRegistry } from '../../registry/index.js';
 import type { Reply, RequestContext, Route } from '../../server/route.js';
 import { describeModel, parsePaging } from './describe.js';
+import { integerParam, parseRegisterRequest } from './register-params.js';
 
-/** What registering and scaling need; supplied by whoever loads models. */
-export interface ModelLoader {
-  register(context: RequestContext): Promise<Reply>;
-  scale(context: RequestContext): Promise<Reply>;
-}
-
-function status(message: string, code = 200): Reply {
-  return { status: code, json: { status: message } };
+function reply(outcome: Outcome): Reply {
+  return { status: outcome.code, json: { status: outcome.status } };
 }
 
 function listModels(registry: ModelRegistry, context: RequestContext): Reply {
   const { start, limit } = parsePaging(context.query);
   const models = registry.defaults();
-  const page = models.slice(start, start + limit);
   const body: Record<string, unknown> = {};
   if (start + limit < models.length) body.nextPageToken = String(start + limit);
-  body.models = page.map((model) => ({ modelName: model.name, modelUrl: model.url }));
+  body.models = models
+    .slice(start, start + limit)
+    .map((model) => ({ modelName: model.name, modelUrl: model.url }));
   return { json: body };
 }
 
@@ -29,38 +25,28 @@ function describe(registry: ModelRegistry, context: RequestContext): Reply {
   return { json: models.map(describeModel) };
 }
 
-async function unregister(
-  registry: ModelRegistry,
-  context: RequestContext,
-  timeoutMs: number,
-): Promise<Reply> {
-  const { model_name: name = '', model_version: version } = context.params;
-  const model = registry.remove(name, version);
-  const closed = model.close(timeoutMs).then(() => true);
-  const timer = new Promise<boolean>((resolve) =>
-    setTimeout(() => resolve(false), timeoutMs + 1000).unref(),
-  );
-  if (!(await Promise.race([closed, timer]))) {
-    throw new ServeError('RequestTimeoutException', `Timed out while cleaning resources: ${name}`);
-  }
-  return status(`Model "${name}" unregistered`);
+/** `PUT /models/{m}[/{v}]`: min_worker defaults to 1, max_worker to min_worker. */
+function scale(manager: ModelManager, context: RequestContext): Promise<Outcome> {
+  const { model_name: name = '', model_version: pathVersion } = context.params;
+  const min = integerParam(context.query.get('min_worker') ?? undefined) ?? 1;
+  const max = integerParam(context.query.get('max_worker') ?? undefined) ?? min;
+  const version = pathVersion ?? context.query.get('model_version') ?? undefined;
+  const synchronous = context.query.get('synchronous')?.toLowerCase() === 'true';
+  return manager.scale(name, version, min, max, synchronous);
 }
 
-function setDefault(registry: ModelRegistry, context: RequestContext): Reply {
-  const { model_name: name = '', model_version: version = '' } = context.params;
-  registry.setDefault(name, version);
-  return status(`Default version successfully updated for model "${name}" to "${version}"`);
-}
-
-/** TorchServe's management API (§5 of the reference), over the registry. */
-export function managementRoutes(
-  registry: ModelRegistry,
-  loader: ModelLoader,
-  unregisterTimeoutMs: number,
-): Route[] {
+/** TorchServe's management API (§5 of the reference), over the registry and the manager. */
+export function managementRoutes(registry: ModelRegistry, manager: ModelManager): Route[] {
   const common = { apis: ['management'], access: 'management' } as const;
   const one = '/models/{model_name}';
   const versioned = '/models/{model_name}/{model_version}';
+  const unregister = async (context: RequestContext): Promise<Reply> =>
+    reply(await manager.unregister(context.params.model_name ?? '', context.params.model_version));
+  const register = async (context: RequestContext): Promise<Reply> =>
+    reply(await manager.register(await parseRegisterRequest(context)));
+  const rescale = async (context: RequestContext): Promise<Reply> =>
+    reply(await scale(manager, context));
+
   return [
     {
       ...common,
@@ -75,7 +61,7 @@ export function managementRoutes(
       methods: ['POST'],
       modelApi: true,
       summary: 'Register a model.',
-      handle: (c) => loader.register(c),
+      handle: register,
     },
     {
       ...common,
@@ -91,19 +77,13 @@ export function managementRoutes(
       summary: 'Describe a model version.',
       handle: (c) => describe(registry, c),
     },
-    {
-      ...common,
-      path: one,
-      methods: ['PUT'],
-      summary: 'Scale workers.',
-      handle: (c) => loader.scale(c),
-    },
+    { ...common, path: one, methods: ['PUT'], summary: 'Scale workers.', handle: rescale },
     {
       ...common,
       path: versioned,
       methods: ['PUT'],
       summary: 'Scale workers of a version.',
-      handle: (c) => loader.scale(c),
+      handle: rescale,
     },
     {
       ...common,
@@ -111,7 +91,7 @@ export function managementRoutes(
       methods: ['DELETE'],
       modelApi: true,
       summary: 'Unregister a model.',
-      handle: (c) => unregister(registry, c, unregisterTimeoutMs),
+      handle: unregister,
     },
     {
       ...common,
@@ -119,14 +99,15 @@ export function managementRoutes(
       methods: ['DELETE'],
       modelApi: true,
       summary: 'Unregister a version.',
-      handle: (c) => unregister(registry, c, unregisterTimeoutMs),
+      handle: unregister,
     },
     {
       ...common,
       path: `${versioned}/set-default`,
       methods: ['PUT'],
       summary: 'Set the default version.',
-      handle: (c) => setDefault(registry, c),
+      handle: (c) =>
+        reply(manager.setDefault(c.params.model_name ?? '', c.params.model_version ?? '')),
     },
   ];
 }
