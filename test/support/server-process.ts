@@ -42,6 +42,8 @@ export interface RunOptions {
   readonly config?: Record<string, string>;
   readonly args?: readonly string[];
   readonly env?: Record<string, string>;
+  /** Keep config snapshots on (the helper passes --ncs otherwise). */
+  readonly snapshots?: boolean;
 }
 
 export interface RunningCli {
@@ -59,15 +61,9 @@ export interface RunningCli {
 export async function startCli(options: RunOptions = {}): Promise<RunningCli> {
   const dir = options.dir ?? makeWorkDir();
   writeConfig(dir, { ...separateListeners, ...options.config });
-  const args = [
-    cliPath,
-    '--start',
-    '--foreground',
-    '--ncs',
-    '--model-store',
-    'store',
-    ...(options.args ?? []),
-  ];
+  const ncs = options.snapshots === true ? [] : ['--ncs'];
+  const args = [cliPath, '--start', '--foreground', ...ncs, '--model-store', 'store'];
+  args.push(...(options.args ?? []));
   const child = spawn(process.execPath, args, {
     cwd: dir,
     env: { ...process.env, ...options.env },
