@@ -238,7 +238,7 @@ describe('management API', () => {
     assert.equal(await status('DELETE', '/models/iris'), 404);
   });
 
-  it('leaves the model store untouched and cleans up what it extracted', async () => {
+  it('leaves the model store untouched and cleans up what it extracted', () => {
     const store = readdirSync(join(server.dir, 'store')).sort();
     assert.ok(store.includes('iris-1.0.mar') && store.includes('iris-2.0.mar'));
     assert.ok(!existsSync(join(server.dir, 'store', 'MAR-INF')));
