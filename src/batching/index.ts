@@ -1,0 +1,2 @@
+export { Batcher } from './batcher.js';
+export type { BatcherOptions } from './options.js';
