@@ -1,3 +1,4 @@
+export { HandlerFailure, type RequestFailure } from './errors.js';
 export { WorkerPool, type WorkerDescription, type WorkerPoolOptions } from './pool.js';
 export type { WorkerStatus } from './pool-worker.js';
 export type { WorkerConfig } from './protocol.js';

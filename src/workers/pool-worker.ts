@@ -1,18 +1,11 @@
 import type { Worker } from 'node:worker_threads';
-import type { Tensor } from '../engine/index.js';
 import type { Logger } from '../logging/index.js';
-import { fromFailure, workerDied, workerScaledDown } from './errors.js';
+import { workerDied, workerScaledDown } from './errors.js';
+import type { Job, JobReply, Outgoing } from './jobs.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './protocol.js';
 import type { SpawnThread } from './spawn.js';
-import { copied, forTransfer } from './transfer.js';
 
 export type WorkerStatus = 'READY' | 'LOADING' | 'UNLOADING' | 'FAILED';
-
-export interface Job {
-  readonly feeds: Readonly<Record<string, Tensor>>;
-  resolve(outputs: Record<string, Tensor>): void;
-  reject(error: Error): void;
-}
 
 /** What the pool hears from one of its workers. */
 export interface WorkerEvents {
@@ -80,11 +73,10 @@ export class PoolWorker {
     return this.job !== null;
   }
 
-  /** Sends a job; returns false (and rejects the job) when its feeds cannot be sent. */
+  /** Sends a job; returns false (and rejects the job) when its inputs cannot be sent. */
   assign(id: number, job: Job): boolean {
-    const { tensors, transferList } = forTransfer(job.feeds);
     try {
-      this.post({ kind: 'run', jobId: id, feeds: tensors }, transferList, tensors);
+      this.post(job.outgoing(id));
     } catch (error: unknown) {
       const reason = error instanceof Error ? error.message : String(error);
       job.reject(new TypeError(`The inputs cannot be sent to a worker: ${reason}`));
@@ -120,17 +112,13 @@ export class PoolWorker {
     this.thread.unref();
   }
 
-  private post(
-    message: ToWorker,
-    transferList: ArrayBuffer[],
-    tensors: Record<string, Tensor>,
-  ): void {
+  private post(outgoing: Outgoing): void {
     try {
-      this.thread.postMessage(message, transferList);
+      this.thread.postMessage(outgoing.message, outgoing.transferList);
     } catch (error: unknown) {
       // A buffer that refuses to move (marked untransferable) can still be copied.
       if (!(error instanceof Error && error.name === 'DataCloneError')) throw error;
-      this.thread.postMessage({ ...message, feeds: copied(tensors) });
+      this.thread.postMessage(outgoing.copied());
     }
   }
 
@@ -151,6 +139,7 @@ export class PoolWorker {
         this.failStart(message.message);
         return;
       case 'result':
+      case 'batch-result':
       case 'error':
         this.finishJob(message);
         return;
@@ -167,14 +156,13 @@ export class PoolWorker {
     this.options.events.ready(this);
   }
 
-  private finishJob(message: Extract<FromWorker, { jobId: number }>): void {
+  private finishJob(message: JobReply): void {
     const current = this.job;
     if (current === null || current.id !== message.jobId) return;
     clearTimeout(current.timer);
     this.job = null;
     this.memoryUsage = message.memoryUsage;
-    if (message.kind === 'result') current.job.resolve(message.outputs);
-    else current.job.reject(fromFailure(message.failure));
+    current.job.settle(message);
     if (this.retiring) this.stop(workerScaledDown());
     else this.options.events.idle(this);
   }

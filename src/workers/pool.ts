@@ -1,10 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import type { SessionOptions, Tensor } from '../engine/index.js';
+import type { HandlerRequest, HandlerResponse, HandlerSetup } from '../handlers/index.js';
 import type { Logger } from '../logging/index.js';
 import { backoffSteps } from './backoff.js';
-import { noWorkers, startFailed, workerScaledDown } from './errors.js';
-import { PoolWorker, type Job, type WorkerEvents, type WorkerStatus } from './pool-worker.js';
+import { noWorkers, startFailed, workerScaledDown, type RequestFailure } from './errors.js';
+import { batchJob, runJob, type Job } from './jobs.js';
+import { PoolWorker, type WorkerEvents, type WorkerStatus } from './pool-worker.js';
 import { startWorkerThread, type SpawnThread } from './spawn.js';
 
 export interface WorkerPoolOptions {
@@ -22,6 +24,8 @@ export interface WorkerPoolOptions {
   readonly logger: Logger;
   /** Starts a worker thread; tests pass a wrapper to reach the threads. */
   readonly spawnThread?: SpawnThread;
+  /** The handler each worker loads after the model; `runBatch` needs one. */
+  readonly handler?: HandlerSetup;
 }
 
 /** One row of TorchServe's describe-model `workers` array. */
@@ -93,13 +97,19 @@ export class WorkerPool {
    * buffers move to the worker, so the caller's typed arrays are detached afterwards.
    */
   run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
-    if (this.closing !== null || this.expectedWorkers() === 0) {
-      return Promise.reject(noWorkers(this.name));
-    }
-    return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextJobId++, feeds, resolve, reject });
-      this.dispatch();
-    });
+    return this.enqueue((resolve, reject) => runJob(feeds, resolve, reject));
+  }
+
+  /**
+   * Sends raw requests to one worker as one job: its handler preprocesses them, stacks what fits
+   * into one run, and postprocesses each. Resolves with one entry per request, in order: its
+   * response, or the error it alone failed with (`TypeError`/`RangeError` for bad input, a
+   * `ServeError` otherwise). Rejects when the whole job fails (no workers, worker died). The
+   * inputs' byte arrays move to the worker, so the caller's arrays are detached afterwards.
+   */
+  runBatch(requests: readonly HandlerRequest[]): Promise<(HandlerResponse | RequestFailure)[]> {
+    if (requests.length === 0) return Promise.resolve([]);
+    return this.enqueue((resolve, reject) => batchJob(requests, resolve, reject));
   }
 
   describe(): WorkerDescription[] {
@@ -142,10 +152,26 @@ export class WorkerPool {
     }
   }
 
+  private enqueue<T>(
+    create: (resolve: (value: T) => void, reject: (error: Error) => void) => Job,
+  ): Promise<T> {
+    if (this.closing !== null || this.expectedWorkers() === 0) {
+      return Promise.reject(noWorkers(this.name));
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ ...create(resolve, reject), id: this.nextJobId++ });
+      this.dispatch();
+    });
+  }
+
   private start(failures: number): PoolWorker {
     const worker = new PoolWorker({
       id: this.nextWorkerId++,
-      config: { modelPath: this.options.modelPath, sessionOptions: this.sessionOptions() },
+      config: {
+        modelPath: this.options.modelPath,
+        sessionOptions: this.sessionOptions(),
+        handler: this.options.handler,
+      },
       spawn: this.options.spawnThread ?? startWorkerThread,
       startupTimeoutMs: this.options.startupTimeoutMs,
       responseTimeoutMs: this.options.responseTimeoutMs,

@@ -1,9 +1,12 @@
 import type { SessionOptions, Tensor, TensorInfo } from '../engine/index.js';
+import type { HandlerRequest, HandlerResponse, HandlerSetup } from '../handlers/index.js';
 
 /** What a worker thread receives as `workerData`: it loads this model as soon as it starts. */
 export interface WorkerConfig {
   readonly modelPath: string;
   readonly sessionOptions: SessionOptions;
+  /** The handler the worker loads after the session; batch jobs need one. */
+  readonly handler?: HandlerSetup;
 }
 
 /** Main thread to worker: run the model once. Tensor buffers travel in the transfer list. */
@@ -11,6 +14,16 @@ export interface RunMessage {
   readonly kind: 'run';
   readonly jobId: number;
   readonly feeds: Record<string, Tensor>;
+}
+
+/**
+ * Main thread to worker: answer these requests through the model's handler, stacking what fits
+ * into one run. The inputs' byte arrays travel in the transfer list.
+ */
+export interface BatchMessage {
+  readonly kind: 'batch';
+  readonly jobId: number;
+  readonly requests: HandlerRequest[];
 }
 
 /**
@@ -22,7 +35,7 @@ export interface StopMessage {
   readonly kind: 'stop';
 }
 
-export type ToWorker = RunMessage | StopMessage;
+export type ToWorker = RunMessage | BatchMessage | StopMessage;
 
 /** The model loaded; the worker takes jobs from now on. */
 export interface ReadyMessage {
@@ -46,12 +59,30 @@ export interface ResultMessage {
 }
 
 /**
- * A job failed. `input` errors are the caller's fault (wrong, missing or misshapen inputs) and keep
- * the engine's error name so the caller can answer 400; anything else is `internal`.
+ * A job or one request of a batch failed. `input` errors are the caller's fault (wrong, missing or
+ * misshapen inputs) and keep the thrown error's name so the caller can answer 400; `handler` errors
+ * carry the status a handler chose; anything else is `internal`.
  */
 export type JobFailure =
   | { readonly kind: 'input'; readonly name: 'TypeError' | 'RangeError'; readonly message: string }
+  | { readonly kind: 'handler'; readonly status: number; readonly message: string }
   | { readonly kind: 'internal'; readonly message: string };
+
+/** One request's answer in a batch: a response, or why it has none. */
+export type BatchResult = HandlerResponse | JobFailure;
+
+/** Responses carry no `kind`, so it tells a failure apart. */
+export function isJobFailure(result: BatchResult): result is JobFailure {
+  return 'kind' in result;
+}
+
+/** The batch's answers, one per request in order; response bodies travel in the transfer list. */
+export interface BatchResultMessage {
+  readonly kind: 'batch-result';
+  readonly jobId: number;
+  readonly results: BatchResult[];
+  readonly memoryUsage: number;
+}
 
 export interface JobErrorMessage {
   readonly kind: 'error';
@@ -60,4 +91,5 @@ export interface JobErrorMessage {
   readonly memoryUsage: number;
 }
 
-export type FromWorker = ReadyMessage | LoadFailedMessage | ResultMessage | JobErrorMessage;
+export type FromWorker =
+  ReadyMessage | LoadFailedMessage | ResultMessage | BatchResultMessage | JobErrorMessage;

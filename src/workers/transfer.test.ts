@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { MessageChannel } from 'node:worker_threads';
 import type { Tensor } from '../engine/index.js';
 import { forTransfer } from './transfer.js';
+import { requestsForTransfer } from './transfer-requests.js';
 
 test('moves arrays that own their buffer and copies views into larger ones', () => {
   const owned = Float32Array.from([1, 2, 3]);
@@ -33,4 +34,18 @@ test('lists a buffer shared by two tensors once', () => {
     b: { type: 'int32', dims: [2], data: shared },
   });
   assert.deepEqual(transferList, [shared.buffer]);
+});
+
+test('copies a pooled Buffer rather than detaching the pool, whose own slice is only a view', () => {
+  const pooled = Buffer.from([7, 8, 9]);
+  const { tensors, transferList } = forTransfer({ b: { type: 'uint8', dims: [3], data: pooled } });
+  const { value, transferList: requestTransfers } = requestsForTransfer([
+    { requestId: '1', inputs: [{ name: 'body', data: pooled }], headers: {} },
+  ]);
+  const { port1, port2 } = new MessageChannel();
+  port1.postMessage([tensors, value], [...transferList, ...requestTransfers]);
+  port1.close();
+  port2.close();
+  assert.deepEqual([...pooled], [7, 8, 9], 'the pooled Buffer still holds its bytes');
+  assert.notEqual(transferList[0], pooled.buffer);
 });

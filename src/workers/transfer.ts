@@ -19,7 +19,7 @@ export function forTransfer(tensors: Readonly<Record<string, Tensor>>): Transfer
       prepared[name] = tensor;
       continue;
     }
-    const data = ownsWholeBuffer(tensor.data) ? tensor.data : tensor.data.slice();
+    const data = ownsWholeBuffer(tensor.data) ? tensor.data : ownCopy(tensor.data);
     transfer.add(data.buffer as ArrayBuffer);
     prepared[name] = { ...tensor, data } as Tensor;
   }
@@ -30,15 +30,27 @@ export function forTransfer(tensors: Readonly<Record<string, Tensor>>): Transfer
 export function copied(tensors: Readonly<Record<string, Tensor>>): Record<string, Tensor> {
   const copies: Record<string, Tensor> = {};
   for (const [name, tensor] of Object.entries(tensors)) {
-    copies[name] = { ...tensor, data: tensor.data.slice() } as Tensor;
+    const data = Array.isArray(tensor.data) ? tensor.data.slice() : ownCopy(tensor.data);
+    copies[name] = { ...tensor, data } as Tensor;
   }
   return copies;
 }
 
-function ownsWholeBuffer(data: ArrayBufferView): boolean {
+export function ownsWholeBuffer(data: ArrayBufferView): boolean {
   return (
     data.buffer instanceof ArrayBuffer &&
     data.byteOffset === 0 &&
     data.byteLength === data.buffer.byteLength
   );
+}
+
+const typedArraySlice = (
+  Object.getPrototypeOf(Uint8Array.prototype) as {
+    slice: (this: ArrayBufferView) => ArrayBufferView;
+  }
+).slice;
+
+/** A copy with a buffer of its own: a Buffer's own `slice` returns a view on the same memory. */
+export function ownCopy<T extends ArrayBufferView>(data: T): T {
+  return typedArraySlice.call(data) as T;
 }

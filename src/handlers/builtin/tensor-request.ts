@@ -1,0 +1,172 @@
+import type { Tensor, TensorInfo } from '../../engine/index.js';
+import type { Feeds } from '../handler.js';
+import { isPlainObject } from '../inputs.js';
+import { datatypeOf, datatypes, tensorTypeOf } from './kserve-datatypes.js';
+import { toTensorData } from './tensor-values.js';
+
+export interface TensorRequest {
+  /** The request's own `id`, when it sent a non-blank one. */
+  readonly id: string | undefined;
+  readonly feeds: Feeds;
+  /** The outputs the request asked for; all of them when `undefined`. */
+  readonly outputs: readonly string[] | undefined;
+}
+
+type Model = ReadonlyMap<string, TensorInfo>;
+
+/**
+ * Reads an Open Inference Protocol request, `{"id"?, "inputs": [{"name", "shape", "datatype",
+ * "data"}], "outputs"?: [{"name"}]}`, or the shorthand `{"<input name>": <nested array>}`, into
+ * feeds checked against the model's inputs. `source` names the request input in messages.
+ */
+export function parseTensorRequest(
+  document: unknown,
+  inputs: readonly TensorInfo[],
+  source: string,
+): TensorRequest {
+  const model: Model = new Map(inputs.map((input) => [input.name, input]));
+  if (!isPlainObject(document)) {
+    throw new TypeError(
+      `Input '${source}' must be a JSON object: {"inputs": [...]} or {"<input name>": values}.`,
+    );
+  }
+  const full = isFullForm(document);
+  const feeds = full
+    ? fullFeeds(document.inputs as unknown[], model)
+    : shorthandFeeds(document, model);
+  requireAll(feeds, inputs);
+  const id =
+    full && typeof document.id === 'string' && document.id.trim() !== '' ? document.id : undefined;
+  return { id, feeds, outputs: full ? requestedOutputs(document.outputs) : undefined };
+}
+
+function isFullForm(document: Record<string, unknown>): boolean {
+  const { inputs } = document;
+  return Array.isArray(inputs) && inputs.length > 0 && inputs.every(isPlainObject);
+}
+
+function fullFeeds(items: readonly unknown[], model: Model): Feeds {
+  const feeds: Feeds = {};
+  items.forEach((item, position) => {
+    const [name, tensor] = fullTensor(item as Record<string, unknown>, position, model);
+    if (Object.hasOwn(feeds, name)) throw new TypeError(`Input '${name}' appears twice.`);
+    feeds[name] = tensor;
+  });
+  return feeds;
+}
+
+function fullTensor(
+  item: Record<string, unknown>,
+  position: number,
+  model: Model,
+): [string, Tensor] {
+  const { name, datatype, shape, data } = item;
+  if (typeof name !== 'string') throw new TypeError(`inputs[${position}] needs a "name" string.`);
+  const info = modelInput(model, name);
+  const expected = datatypeOf(info.type);
+  if (typeof datatype !== 'string' || tensorTypeOf(datatype) === undefined) {
+    const got = JSON.stringify(datatype) ?? 'nothing';
+    throw new TypeError(
+      `Input '${name}' needs a "datatype", one of ${datatypes.join(', ')}; got ${got}.`,
+    );
+  }
+  if (datatype !== expected)
+    throw new TypeError(`Input '${name}' must be ${expected}, got ${datatype}.`);
+  const dims = checkedDims(shape, name);
+  const values = Array.isArray(data) ? (data.flat(Infinity) as unknown[]) : [data];
+  const count = dims.reduce((product, dim) => product * dim, 1);
+  if (values.length !== count) {
+    throw new RangeError(
+      `Input '${name}' has ${values.length} values but shape ${formatShape(dims)} needs ${count}.`,
+    );
+  }
+  checkShape(info, dims);
+  const tensorData = toTensorData(info.type, values, `Input '${name}' (${expected})`);
+  return [name, { type: info.type, dims, data: tensorData } as Tensor];
+}
+
+function shorthandFeeds(document: Record<string, unknown>, model: Model): Feeds {
+  const feeds: Feeds = {};
+  for (const [name, value] of Object.entries(document)) {
+    const info = modelInput(model, name);
+    const dims = nestedShape(value, name);
+    checkShape(info, dims);
+    const values = Array.isArray(value) ? (value.flat(Infinity) as unknown[]) : [value];
+    const label = `Input '${name}' (${datatypeOf(info.type)})`;
+    feeds[name] = { type: info.type, dims, data: toTensorData(info.type, values, label) } as Tensor;
+  }
+  return feeds;
+}
+
+/** The shape of a nested array, which must be rectangular. */
+function nestedShape(value: unknown, name: string): number[] {
+  if (!Array.isArray(value)) return [];
+  const shapes = value.map((item: unknown) => nestedShape(item, name));
+  const [inner = []] = shapes;
+  const ragged = shapes.find((shape) => shape.join() !== inner.join());
+  if (ragged !== undefined) {
+    throw new RangeError(
+      `Input '${name}' must be a rectangular nested array; it mixes shapes ${formatShape(inner)} and ${formatShape(ragged)}.`,
+    );
+  }
+  return [value.length, ...inner];
+}
+
+function modelInput(model: Model, name: string): TensorInfo {
+  const info = model.get(name);
+  if (info === undefined) {
+    throw new TypeError(
+      `Unknown input '${name}'; the model takes ${listNames([...model.keys()])}.`,
+    );
+  }
+  return info;
+}
+
+function checkedDims(shape: unknown, name: string): number[] {
+  const valid =
+    Array.isArray(shape) && shape.every((dim) => Number.isSafeInteger(dim) && (dim as number) >= 0);
+  if (!valid) {
+    throw new TypeError(`Input '${name}' needs a "shape": a list of non-negative integers.`);
+  }
+  return shape as number[];
+}
+
+/** Rank and fixed sizes as the model declares them; an undeclared shape is the runtime's to check. */
+function checkShape(info: TensorInfo, dims: readonly number[]): void {
+  if (info.shape.length === 0) return;
+  const fits =
+    dims.length === info.shape.length &&
+    info.shape.every((want, axis) => typeof want !== 'number' || want < 0 || dims[axis] === want);
+  if (!fits) {
+    throw new RangeError(
+      `Input '${info.name}' must have shape ${formatShape(info.shape)}, got ${formatShape(dims)}.`,
+    );
+  }
+}
+
+function requireAll(feeds: Feeds, inputs: readonly TensorInfo[]): void {
+  const missing = inputs.find((input) => !Object.hasOwn(feeds, input.name));
+  if (missing !== undefined) {
+    const names = listNames(inputs.map((input) => input.name));
+    throw new TypeError(`Missing input '${missing.name}'; the model takes ${names}.`);
+  }
+}
+
+function requestedOutputs(outputs: unknown): readonly string[] | undefined {
+  if (outputs === undefined) return undefined;
+  const names = Array.isArray(outputs)
+    ? outputs.map((item: unknown) => (isPlainObject(item) ? item.name : undefined))
+    : [];
+  if (!Array.isArray(outputs) || !names.every((name) => typeof name === 'string')) {
+    throw new TypeError('The request\'s "outputs" must be a list of {"name": "<output name>"}.');
+  }
+  return names;
+}
+
+export function listNames(names: readonly string[]): string {
+  return names.map((name) => `'${name}'`).join(', ');
+}
+
+function formatShape(shape: readonly (number | string)[]): string {
+  return `[${shape.join(', ')}]`;
+}

@@ -1,0 +1,143 @@
+import type { TensorInfo } from '../engine/index.js';
+import { HandlerError } from './errors.js';
+import {
+  isEntryPoint,
+  type EntryPointHandler,
+  type Feeds,
+  type Handler,
+  type HandlerContext,
+  type HandlerRequest,
+  type HandlerResponse,
+  type RunModel,
+  type StagedHandler,
+} from './handler.js';
+import { splitOutputs, stackFeeds, stackKey, takesBatches } from './stack.js';
+
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** How one request of a batch ended: its response, or what was thrown for it. */
+export type Outcome = Settled<HandlerResponse>;
+
+/**
+ * Answers a batch of requests: each is preprocessed, requests whose feeds fit together share one
+ * run, and each gets its own slice of the outputs to postprocess. A request that fails at any
+ * step fails alone.
+ */
+export async function handleBatch(
+  handler: Handler,
+  context: HandlerContext,
+  requests: readonly HandlerRequest[],
+  run: RunModel,
+): Promise<Outcome[]> {
+  if (isEntryPoint(handler)) return handleWhole(handler, context, requests, run);
+  const feeds = await Promise.all(
+    requests.map(async (request) =>
+      request.explain === true ? null : settle(() => handler.preprocess(request, context)),
+    ),
+  );
+  const outputs = await runAll(feeds, context.inputs, run);
+  return Promise.all(
+    requests.map((request, index) =>
+      finish(handler, request, context, run, outputs[index] ?? null),
+    ),
+  );
+}
+
+export async function settle<T>(work: () => Promise<T> | T): Promise<Settled<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error: unknown) {
+    return { ok: false, error };
+  }
+}
+
+async function handleWhole(
+  handler: EntryPointHandler,
+  context: HandlerContext,
+  requests: readonly HandlerRequest[],
+  run: RunModel,
+): Promise<Outcome[]> {
+  const whole = await settle(() => handler.handle([...requests], context, run));
+  if (!whole.ok) return requests.map(() => whole);
+  if (whole.value.length !== requests.length) {
+    const error = new HandlerError('number of batch response mismatched', 503);
+    return requests.map(() => ({ ok: false, error }));
+  }
+  return whole.value.map((item) =>
+    item instanceof Error ? { ok: false, error: item } : { ok: true, value: item },
+  );
+}
+
+/** `null` marks a request that skips the shared run (an explanation). */
+async function runAll(
+  feeds: readonly (Settled<Feeds> | null)[],
+  inputs: readonly TensorInfo[],
+  run: RunModel,
+): Promise<(Settled<Feeds> | null)[]> {
+  const results = [...feeds];
+  for (const group of groupRuns(feeds, inputs)) {
+    const groupFeeds = group.map((index) => (feeds[index] as { value: Feeds }).value);
+    const outputs = await runGroup(groupFeeds, run);
+    group.forEach((index, position) => (results[index] = outputs[position] ?? null));
+  }
+  return results;
+}
+
+/** Indices of the preprocessed requests, grouped by which can share a run. */
+function groupRuns(
+  feeds: readonly (Settled<Feeds> | null)[],
+  inputs: readonly TensorInfo[],
+): number[][] {
+  const batches = takesBatches(inputs);
+  const groups = new Map<string, number[]>();
+  const alone: number[][] = [];
+  feeds.forEach((step, index) => {
+    if (step === null || !step.ok) return;
+    const key = batches ? stackKey(step.value) : null;
+    if (key === null) alone.push([index]);
+    else groups.set(key, [...(groups.get(key) ?? []), index]);
+  });
+  return [...groups.values(), ...alone];
+}
+
+async function runGroup(feeds: readonly Feeds[], run: RunModel): Promise<Settled<Feeds>[]> {
+  const stacked = feeds.length > 1 ? stackFeeds(feeds) : null;
+  if (stacked !== null) {
+    const whole = await settle(() => run(stacked.feeds));
+    if (whole.ok) return splitOutputs(whole.value, stacked.sizes).map((value) => ok(value));
+  }
+  // One request's values can fail a shared run; alone, each gets its own answer.
+  const alone: Settled<Feeds>[] = [];
+  for (const each of feeds) alone.push(await settle(() => run(each)));
+  return alone;
+}
+
+async function finish(
+  handler: StagedHandler,
+  request: HandlerRequest,
+  context: HandlerContext,
+  run: RunModel,
+  outputs: Settled<Feeds> | null,
+): Promise<Outcome> {
+  if (outputs === null) return settle(() => explain(handler, request, context, run));
+  if (!outputs.ok) return outputs;
+  return settle(() => handler.postprocess(outputs.value, request, context));
+}
+
+async function explain(
+  handler: StagedHandler,
+  request: HandlerRequest,
+  context: HandlerContext,
+  run: RunModel,
+): Promise<HandlerResponse> {
+  if (handler.explain === undefined) {
+    throw new TypeError(
+      `Model '${context.modelName}' has no explanations: its handler cannot explain.`,
+    );
+  }
+  return handler.explain(request, context, run);
+}
+
+function ok<T>(value: T): Settled<T> {
+  return { ok: true, value };
+}

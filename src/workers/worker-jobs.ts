@@ -1,0 +1,99 @@
+import type { MessagePort } from 'node:worker_threads';
+import { handleBatch, HandlerError, type Outcome } from '../handlers/index.js';
+import type { BatchMessage, BatchResult, FromWorker, JobFailure, RunMessage } from './protocol.js';
+import { copied, forTransfer } from './transfer.js';
+import { copiedResults, resultsForTransfer } from './transfer-requests.js';
+import type { LoadedModel } from './worker-load.js';
+
+/** Bytes of JavaScript memory this thread holds; native runtime memory belongs to the process. */
+export function memoryUsage(): number {
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.external;
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function toFailure(error: unknown): JobFailure {
+  const message = messageOf(error);
+  if (error instanceof HandlerError) return { kind: 'handler', status: error.status, message };
+  if (error instanceof TypeError || error instanceof RangeError) {
+    return {
+      kind: 'input',
+      name: error instanceof TypeError ? 'TypeError' : 'RangeError',
+      message,
+    };
+  }
+  return { kind: 'internal', message };
+}
+
+/** Runs the model once; any failure answers the job with an `error` message. */
+export async function runFeeds(port: MessagePort, model: LoadedModel | null, job: RunMessage) {
+  try {
+    if (model === null) throw new Error('The model is not loaded.');
+    const outputs = await model.session.run(job.feeds);
+    const { tensors, transferList } = forTransfer(outputs);
+    const message: FromWorker = {
+      kind: 'result',
+      jobId: job.jobId,
+      outputs: tensors,
+      memoryUsage: memoryUsage(),
+    };
+    postMoving(port, message, transferList, () => ({ ...message, outputs: copied(tensors) }));
+  } catch (error: unknown) {
+    postError(port, job.jobId, error);
+  }
+}
+
+/** Answers a batch through the handler; requests fail one by one, the job only without one. */
+export async function runBatch(port: MessagePort, model: LoadedModel | null, job: BatchMessage) {
+  try {
+    if (model === null) throw new Error('The model is not loaded.');
+    if (model.handler === null) throw new Error('The model has no handler to answer requests.');
+    const { session } = model;
+    const { handler, context } = model.handler;
+    const outcomes = await handleBatch(handler, context, job.requests, (feeds) =>
+      session.run(feeds),
+    );
+    const { value, transferList } = resultsForTransfer(outcomes.map(toResult));
+    const message: FromWorker = {
+      kind: 'batch-result',
+      jobId: job.jobId,
+      results: value,
+      memoryUsage: memoryUsage(),
+    };
+    postMoving(port, message, transferList, () => ({ ...message, results: copiedResults(value) }));
+  } catch (error: unknown) {
+    postError(port, job.jobId, error);
+  }
+}
+
+function toResult(outcome: Outcome): BatchResult {
+  return outcome.ok ? outcome.value : toFailure(outcome.error);
+}
+
+function postMoving(
+  port: MessagePort,
+  message: FromWorker,
+  transferList: ArrayBuffer[],
+  copy: () => FromWorker,
+): void {
+  try {
+    port.postMessage(message, transferList);
+  } catch (error: unknown) {
+    // Some buffers cannot be detached (memory the runtime still owns); a copy always can be sent.
+    if (!(error instanceof Error && error.name === 'DataCloneError')) throw error;
+    port.postMessage(copy());
+  }
+}
+
+function postError(port: MessagePort, jobId: number, error: unknown): void {
+  const message: FromWorker = {
+    kind: 'error',
+    jobId,
+    failure: toFailure(error),
+    memoryUsage: memoryUsage(),
+  };
+  port.postMessage(message);
+}
