@@ -17,7 +17,10 @@ const openRoutes = new Set([
 
 describe('deny by default: every route of every listener', () => {
   let server: RunningCli;
-  before(async () => (server = await startCli({ args: ['--enable-model-api'] })));
+  before(async () => {
+    const config = { token_authorization_failure_limit: '100000' };
+    server = await startCli({ args: ['--enable-model-api'], config });
+  });
   after(() => server.stop());
 
   for (const api of ['inference', 'management'] as const) {

@@ -22,3 +22,4 @@ export {
 } from './load.js';
 export { handleBatch, type Outcome } from './pipeline.js';
 export { splitOutputs, stackFeeds, type Stacked } from './stack.js';
+export { datatypeOf } from './builtin/kserve-datatypes.js';

@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import {
   discardArchive,
   MODEL_NAME_PATTERN,
   openArchive,
+  parseHandler,
+  type ArchiveHandler,
   type ModelArchive,
 } from '../archive/index.js';
+import { handlerSection } from '../handlers/index.js';
 import type { Config } from '../config/index.js';
 import { ServeError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
@@ -123,7 +126,18 @@ export class ModelManager {
       );
     for (const warning of archive.modelConfigWarnings) logger.warn({ model: name }, warning);
 
+    const handler = handlerOverride(request.handler, archive) ?? archive.handler;
+    const defaultHandler = config.settings.default_service_handler ?? 'tensor';
     const pool = new WorkerPool({
+      handler: {
+        spec: handler,
+        defaultName: defaultHandler,
+        modelName: name,
+        modelVersion: version,
+        modelDir: archive.dir,
+        config: handlerSection(archive.modelConfig),
+        batchSize: settings.batchSize,
+      },
       modelPath: archive.serializedFilePath,
       modelName: name,
       sessionOptions: sessionOptionsOf(archive),
@@ -145,6 +159,12 @@ export class ModelManager {
       settings,
       jobQueueSize: archive.modelConfig.jobQueueSize ?? config.settings.job_queue_size,
       loadedAtStartup,
+      handlerName:
+        handler === undefined
+          ? defaultHandler
+          : handler.kind === 'builtin'
+            ? handler.name
+            : 'custom',
       pool,
     });
     try {
@@ -281,4 +301,22 @@ export class ModelManager {
 function sessionOptionsOf(archive: ModelArchive): { intraOpThreads?: number } {
   const threads = archive.modelConfig.intraOpThreads;
   return threads === undefined ? {} : { intraOpThreads: threads };
+}
+
+/** The register call's `handler`: a built-in name, or a JavaScript file inside the archive. */
+function handlerOverride(
+  value: string | undefined,
+  archive: ModelArchive,
+): ArchiveHandler | undefined {
+  if (value === undefined || value === '') return undefined;
+  const spec = parseHandler(value);
+  if (spec.kind === 'builtin') return spec;
+  const path = resolve(archive.dir, spec.file);
+  if (relative(archive.dir, path).startsWith('..') || !existsSync(path)) {
+    throw new ServeError(
+      'BadRequestException',
+      `Handler file not found in the archive: ${spec.file}`,
+    );
+  }
+  return { kind: 'file', path, entryPoint: spec.entryPoint };
 }

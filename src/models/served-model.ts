@@ -1,5 +1,9 @@
 import { unlink } from 'node:fs/promises';
 import { discardArchive, type ModelArchive } from '../archive/index.js';
+import { Batcher } from '../batching/index.js';
+import type { ModelSignature } from '../engine/index.js';
+import { ServeError } from '../errors/index.js';
+import type { HandlerRequest, HandlerResponse } from '../handlers/index.js';
 import type { ModelVersion, ModelVersionSettings, WorkerDescription } from '../registry/index.js';
 import type { WorkerPool } from '../workers/index.js';
 import type { ModelSource } from './source.js';
@@ -13,6 +17,7 @@ export interface ServedModelParts {
   readonly settings: ModelVersionSettings;
   readonly jobQueueSize: number;
   readonly loadedAtStartup: boolean;
+  readonly handlerName: string;
   readonly pool: WorkerPool;
 }
 
@@ -23,8 +28,10 @@ export class ServedModel implements ModelVersion {
   readonly url: string;
   readonly loadedAtStartup: boolean;
   readonly archive: ModelArchive;
+  readonly handlerName: string;
   private current: ModelVersionSettings;
   private workerCount = 0;
+  private readonly batcher: Batcher<HandlerRequest, HandlerResponse>;
 
   constructor(private readonly parts: ServedModelParts) {
     this.name = parts.name;
@@ -32,7 +39,28 @@ export class ServedModel implements ModelVersion {
     this.url = parts.url;
     this.loadedAtStartup = parts.loadedAtStartup;
     this.archive = parts.archive;
+    this.handlerName = parts.handlerName;
     this.current = parts.settings;
+    this.batcher = new Batcher<HandlerRequest, HandlerResponse>({
+      batchSize: parts.settings.batchSize,
+      maxBatchDelayMs: parts.settings.maxBatchDelay,
+      queueSize: parts.jobQueueSize,
+      runBatch: (requests) => parts.pool.runBatch(requests),
+      describeRefusal: () => noWorker(parts.name),
+    });
+  }
+
+  /**
+   * Queues one request for the next batch; a client that goes away (`signal`) before its batch
+   * forms is dropped. Rejects with a 503 when no worker can serve or the queue is full.
+   */
+  predict(request: HandlerRequest, signal?: AbortSignal): Promise<HandlerResponse> {
+    return this.batcher.submit(request, signal);
+  }
+
+  /** Inputs and outputs once a worker has loaded the model. */
+  signature(): ModelSignature | undefined {
+    return this.parts.pool.signature();
   }
 
   get settings(): ModelVersionSettings {
@@ -51,6 +79,7 @@ export class ServedModel implements ModelVersion {
   scale(minWorkers: number, maxWorkers: number): Promise<void> {
     this.current = { ...this.current, minWorkers, maxWorkers };
     this.workerCount = Math.min(Math.max(this.workerCount, minWorkers), maxWorkers);
+    this.batcher.setSlots(this.workerCount);
     return this.parts.pool.scale(this.workerCount);
   }
 
@@ -67,7 +96,10 @@ export class ServedModel implements ModelVersion {
   }
 
   queueStatus(): { remainingCapacity: number; pendingRequests: number } {
-    return { remainingCapacity: this.parts.jobQueueSize, pendingRequests: 0 };
+    return {
+      remainingCapacity: this.batcher.remainingCapacity(),
+      pendingRequests: this.batcher.pending(),
+    };
   }
 
   isHealthy(): boolean {
@@ -77,8 +109,18 @@ export class ServedModel implements ModelVersion {
 
   /** Stops the workers, removes the extracted files, and deletes an archive the server fetched. */
   async close(timeoutMs: number): Promise<void> {
+    this.batcher.close(new ServeError('ServiceUnavailableException', 'Worker scaled down.'));
     await this.parts.pool.close(timeoutMs);
     await discardArchive(this.archive);
     if (this.parts.source.downloaded) await unlink(this.parts.source.path).catch(() => undefined);
   }
+}
+
+/** TorchServe's words when a model version cannot take a request. */
+function noWorker(name: string): ServeError {
+  return new ServeError(
+    'ServiceUnavailableException',
+    `Model "${name}" has no worker to serve inference request. Please use scale workers API to add workers. ` +
+      'If this is a sequence inference, please check if it is closed, or expired; or exceeds maxSequenceJobQueueSize',
+  );
 }

@@ -1,3 +1,6 @@
+import type { ModelSignature } from '../engine/index.js';
+import type { HandlerRequest, HandlerResponse } from '../handlers/index.js';
+
 /** The settings TorchServe reports for a model version (describe, snapshots). */
 export interface ModelVersionSettings {
   readonly minWorkers: number;
@@ -25,9 +28,15 @@ export interface ModelVersion {
   readonly url: string;
   readonly settings: ModelVersionSettings;
   readonly loadedAtStartup: boolean;
+  /** The built-in handler's name, or `custom` for a JavaScript handler. */
+  readonly handlerName: string;
   workers(): readonly WorkerDescription[];
   queueStatus(): { remainingCapacity: number; pendingRequests: number };
   /** True unless its workers have been failing for longer than the retry window. */
   isHealthy(): boolean;
   close(timeoutMs: number): Promise<void>;
+  /** Queues a request for the model's next batch; `signal` drops it if the client leaves. */
+  predict(request: HandlerRequest, signal?: AbortSignal): Promise<HandlerResponse>;
+  /** Inputs and outputs, known once a worker has loaded the model. */
+  signature(): ModelSignature | undefined;
 }

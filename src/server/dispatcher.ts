@@ -88,6 +88,7 @@ export function createDispatcher(options: DispatcherOptions): RequestListener {
       query: new URLSearchParams(queryStart < 0 ? '' : url.slice(queryStart + 1)),
       apis: options.apis,
       readBody: () => readBody(req, options.maxRequestSize),
+      clientSignal: () => clientSignal(res),
     };
     return options.writer.write(res, requestId, await route.handle(context));
   }
@@ -125,4 +126,13 @@ export function createDispatcher(options: DispatcherOptions): RequestListener {
         options.serverLog.error({ err: error, requestId }, 'Reply failed'),
       );
   };
+}
+
+function clientSignal(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished)
+      controller.abort(new ServeError('ServiceUnavailableException', 'Client went away.'));
+  });
+  return controller.signal;
 }

@@ -1,5 +1,6 @@
 import { descriptionRoutes } from '../api/description.js';
 import { healthRoutes, type HealthSource } from '../api/health.js';
+import { kserveRoutes, predictionRoutes } from '../api/inference/index.js';
 import { managementRoutes } from '../api/management/index.js';
 import type { ModelManager } from '../models/index.js';
 import type { ModelRegistry } from '../registry/index.js';
@@ -24,5 +25,7 @@ export function buildRouteTable(parts: RouteTableParts): readonly Route[] {
   routes.push(...healthRoutes(parts.health));
   routes.push(...parts.tokenRoutes);
   routes.push(...managementRoutes(parts.registry, parts.manager));
+  routes.push(...predictionRoutes(parts.registry));
+  routes.push(...kserveRoutes(parts.registry, parts.version));
   return Object.freeze(routes);
 }

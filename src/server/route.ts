@@ -23,6 +23,8 @@ export interface RequestContext {
   readonly apis: ReadonlySet<ApiName>;
   /** The request body, read up to `max_request_size` (413 beyond). */
   readBody(): Promise<Buffer>;
+  /** A signal that aborts if the client goes away before its reply is written. */
+  clientSignal(): AbortSignal;
 }
 
 /** What a handler answers. `json` is pretty-printed the way TorchServe's frontend does it. */

@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { Logger } from '../logging/index.js';
+import type { ModelSignature } from '../engine/index.js';
 import { workerDied, workerScaledDown } from './errors.js';
 import type { Job, JobReply, Outgoing } from './jobs.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './protocol.js';
@@ -40,6 +41,8 @@ export class PoolWorker {
   /** Settles when the thread has exited; never rejects. */
   readonly exited: Promise<void>;
   readonly ready: Promise<void>;
+  /** The model's inputs and outputs, as the worker's session reported them once loaded. */
+  signature: ModelSignature | undefined;
 
   private readonly thread: Worker;
   private readonly options: PoolWorkerOptions;
@@ -133,6 +136,7 @@ export class PoolWorker {
   private receive(message: FromWorker): void {
     switch (message.kind) {
       case 'ready':
+        this.signature = { inputs: message.inputs, outputs: message.outputs };
         this.becomeReady(message.memoryUsage);
         return;
       case 'load-failed':

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
-import type { SessionOptions, Tensor } from '../engine/index.js';
+import type { ModelSignature, SessionOptions, Tensor } from '../engine/index.js';
 import type { HandlerRequest, HandlerResponse, HandlerSetup } from '../handlers/index.js';
 import type { Logger } from '../logging/index.js';
 import { backoffSteps } from './backoff.js';
@@ -110,6 +110,13 @@ export class WorkerPool {
   runBatch(requests: readonly HandlerRequest[]): Promise<(HandlerResponse | RequestFailure)[]> {
     if (requests.length === 0) return Promise.resolve([]);
     return this.enqueue((resolve, reject) => batchJob(requests, resolve, reject));
+  }
+
+  /** The model's inputs and outputs once any worker has loaded it. */
+  signature(): ModelSignature | undefined {
+    for (const worker of this.workers.values())
+      if (worker.signature !== undefined) return worker.signature;
+    return undefined;
   }
 
   describe(): WorkerDescription[] {

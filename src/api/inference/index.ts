@@ -1,0 +1,2 @@
+export { kserveRoutes } from './kserve.js';
+export { predictionRoutes } from './predictions.js';
