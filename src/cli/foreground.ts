@@ -23,6 +23,8 @@ function describe(error: unknown): string {
  */
 export async function runForeground(cli: CliConfig): Promise<number> {
   let pidFile: string | undefined;
+  // Listening from the start: a signal that lands while the server starts still stops it cleanly.
+  const signalled = untilSignalled();
   try {
     const config = loadConfig(cli);
     checkServerConfig(config);
@@ -41,7 +43,7 @@ export async function runForeground(cli: CliConfig): Promise<number> {
     });
     notifyLauncher({ type: 'started' });
 
-    await untilSignalled(logs.server.info.bind(logs.server));
+    logs.server.info(`Received ${await signalled}`);
     await server.close();
     removePidFile(config.pidFile, process.pid);
     return 0;
@@ -53,13 +55,9 @@ export async function runForeground(cli: CliConfig): Promise<number> {
   }
 }
 
-function untilSignalled(log: (message: string) => void): Promise<void> {
+function untilSignalled(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      log(`Received ${signal}`);
-      resolve();
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
   });
 }

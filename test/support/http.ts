@@ -29,7 +29,12 @@ export function send(url: string, options: HttpOptions = {}): Promise<HttpReply>
   return new Promise((resolve, reject) => {
     const outgoing = request(
       target,
-      { method: options.method ?? 'GET', headers, agent: false, ca: options.ca },
+      {
+        method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+        headers,
+        agent: false,
+        ca: options.ca,
+      },
       (incoming) => {
         const chunks: Buffer[] = [];
         incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
