@@ -17,6 +17,7 @@ import { TextDecoder } from 'node:util';
 export function preprocess(request) {
   const text = new TextDecoder().decode(request.inputs.find((input) => input.name === 'body')?.data ?? new Uint8Array());
   if (text === 'die') process.exit(3);
+  if (text === 'hang') for (const end = Date.now() + 3000; Date.now() < end; );
   globalThis.lastHeaders = request.headers;
   const row = (values) => ({ type: 'float32', dims: [1, 3], data: Float32Array.from(values) });
   return { a: row([1, 2, 3]), b: row([10, 20, 30]) };
@@ -79,7 +80,11 @@ describe('inference through the real server', () => {
     });
     server = await startCli({
       dir,
-      config: { default_workers_per_model: '1', enable_model_api: 'true' },
+      config: {
+        default_workers_per_model: '1',
+        enable_model_api: 'true',
+        unregister_model_timeout: '1',
+      },
       args: ['--models', 'iris=iris-1.0.mar', 'digits=digits-1.0.mar', 'add.mar', 'probe.mar'],
     });
     key = server.keys().inference.key;
@@ -316,6 +321,26 @@ describe('inference through the real server', () => {
     assert.match(
       String(reply.json().message),
       /^Model "add" has no worker to serve inference request/,
+    );
+  });
+
+  it('answers 408 when a busy worker outlives unregister_model_timeout, and the request still settles', async () => {
+    const hung = server.call('inference', '/predictions/probe', { key, body: 'hang' });
+    await sleep(300);
+    const management = server.keys().management.key;
+    const reply = await server.call('management', '/models/probe', {
+      method: 'DELETE',
+      key: management,
+    });
+    assert.deepEqual(reply.json(), {
+      code: 408,
+      type: 'RequestTimeoutException',
+      message: 'Timed out while cleaning resources: probe',
+    });
+    assert.ok((await hung).status >= 200, 'the request in flight got an answer');
+    assert.equal(
+      (await server.call('management', '/models/probe', { key: management })).status,
+      404,
     );
   });
 });

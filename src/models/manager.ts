@@ -244,11 +244,7 @@ export class ModelManager {
     const model = this.options.registry.remove(name, version);
     this.options.onChange?.();
     const timeoutMs = this.options.config.settings.unregister_model_timeout * 1000;
-    const closed = model.close(timeoutMs).then(() => true);
-    const late = new Promise<boolean>((resolve) =>
-      setTimeout(() => resolve(false), timeoutMs + 1000).unref(),
-    );
-    if (!(await Promise.race([closed, late]))) {
+    if (!(await model.close(timeoutMs))) {
       throw new ServeError(
         'RequestTimeoutException',
         `Timed out while cleaning resources: ${name}`,

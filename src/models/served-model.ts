@@ -107,12 +107,16 @@ export class ServedModel implements ModelVersion {
     return working.length >= Math.min(this.current.minWorkers, this.workerCount);
   }
 
-  /** Stops the workers, removes the extracted files, and deletes an archive the server fetched. */
-  async close(timeoutMs: number): Promise<void> {
+  /**
+   * Stops the workers, removes the extracted files, and deletes an archive the server fetched.
+   * Resolves false when a worker was still busy after `timeoutMs`.
+   */
+  async close(timeoutMs: number): Promise<boolean> {
     this.batcher.close(new ServeError('ServiceUnavailableException', 'Worker scaled down.'));
-    await this.parts.pool.close(timeoutMs);
+    const stopped = await this.parts.pool.close(timeoutMs);
     await discardArchive(this.archive);
     if (this.parts.source.downloaded) await unlink(this.parts.source.path).catch(() => undefined);
+    return stopped;
   }
 }
 

@@ -34,7 +34,8 @@ export interface ModelVersion {
   queueStatus(): { remainingCapacity: number; pendingRequests: number };
   /** True unless its workers have been failing for longer than the retry window. */
   isHealthy(): boolean;
-  close(timeoutMs: number): Promise<void>;
+  /** Stops the workers; false when one was still busy after `timeoutMs`. */
+  close(timeoutMs: number): Promise<boolean>;
   /** Queues a request for the model's next batch; `signal` drops it if the client leaves. */
   predict(request: HandlerRequest, signal?: AbortSignal): Promise<HandlerResponse>;
   /** Inputs and outputs, known once a worker has loaded the model. */

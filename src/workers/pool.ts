@@ -54,7 +54,7 @@ export class WorkerPool {
   private target = 0;
   private nextWorkerId = 1;
   private nextJobId = 1;
-  private closing: Promise<void> | null = null;
+  private closing: Promise<boolean> | null = null;
 
   constructor(options: WorkerPoolOptions) {
     checkBounds(options);
@@ -132,13 +132,14 @@ export class WorkerPool {
   /**
    * Stops every worker, rejecting queued and running jobs with a 503. Waits up to `timeoutMs`
    * for the threads to end; a thread still inside a native call is left to end on its own.
+   * Resolves true when every thread ended in time.
    */
-  close(timeoutMs: number): Promise<void> {
+  close(timeoutMs: number): Promise<boolean> {
     this.closing ??= this.shutDown(timeoutMs);
     return this.closing;
   }
 
-  private async shutDown(timeoutMs: number): Promise<void> {
+  private async shutDown(timeoutMs: number): Promise<boolean> {
     this.target = 0;
     for (const timer of this.restarts) clearTimeout(timer);
     this.restarts.clear();
@@ -157,6 +158,7 @@ export class WorkerPool {
       );
       for (const worker of workers) worker.unref();
     }
+    return outcome !== 'timeout';
   }
 
   private enqueue<T>(
