@@ -83,7 +83,11 @@ describe('HTTP conventions', () => {
     });
     assert.equal(declared.status, 413);
     assert.equal(declared.json().type, 'RequestEntityTooLargeException');
-    const small = await server.call('management', '/models', { key, body: 'x'.repeat(10) });
+    const small = await server.call('management', '/models', {
+      key,
+      method: 'GET',
+      body: 'x'.repeat(10),
+    });
     assert.equal(small.status, 200);
   });
 
