@@ -17,6 +17,8 @@ import { TextDecoder } from 'node:util';
 export function preprocess(request) {
   const text = new TextDecoder().decode(request.inputs.find((input) => input.name === 'body')?.data ?? new Uint8Array());
   if (text === 'die') process.exit(3);
+  if (text === 'fail') throw new Error('broken on purpose');
+  if (text === 'busy') throw Object.assign(new Error('try again later'), { status: 503 });
   if (text === 'hang') for (const end = Date.now() + 3000; Date.now() < end; );
   globalThis.lastHeaders = request.headers;
   const row = (values) => ({ type: 'float32', dims: [1, 3], data: Float32Array.from(values) });
@@ -164,6 +166,20 @@ describe('inference through the real server', () => {
     ).length;
     assert.ok(correct >= 5, `${correct} of 6 right`);
 
+    const session = await InferenceSession.create(join(examplesDir, 'iris', 'iris.onnx'));
+    const features = Float32Array.from(rows.flatMap((row) => row.features));
+    const logits = (await session.run({ input: new Tensor('float32', features, [rows.length, 4]) }))
+      .logits?.data as Float32Array;
+    json.json<Record<string, number>[]>().forEach((scores, row) => {
+      const expected = softmax(logits.slice(row * 3, row * 3 + 3));
+      for (const [index, label] of Object.entries(labels)) {
+        assert.ok(
+          Math.abs((scores[label] ?? NaN) - (expected[Number(index)] ?? NaN)) < TOLERANCE,
+          `row ${row} ${label}`,
+        );
+      }
+    });
+
     const csv = await server.call('inference', '/predictions/iris', {
       key,
       body: rows.map((row) => row.features.join(',')).join('\n'),
@@ -283,6 +299,17 @@ describe('inference through the real server', () => {
     assert.deepEqual(answer.sum, [11, 22, 33]);
     assert.ok(answer.headers.includes('x-trace'));
     assert.ok(!answer.headers.includes('authorization'));
+  });
+
+  it("turns a custom handler's errors into that request's 500 or its own status", async () => {
+    const failed = await server.call('inference', '/predictions/probe', { key, body: 'fail' });
+    assert.equal(failed.status, 500);
+    assert.match(String(failed.json().message), /broken on purpose/);
+    const busy = await server.call('inference', '/predictions/probe', { key, body: 'busy' });
+    assert.equal(busy.status, 503);
+    assert.match(String(busy.json().message), /try again later/);
+    const fine = await server.call('inference', '/predictions/probe', { key, body: 'ok' });
+    assert.equal(fine.status, 200, 'the worker survived both');
   });
 
   it('answers 500 "Worker died." when a worker dies mid-request, then a replacement serves', async () => {
