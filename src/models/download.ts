@@ -17,8 +17,24 @@ export function isAllowedUrl(url: string, allowed: readonly RegExp[]): boolean {
   return allowed.some((pattern) => pattern.test(url));
 }
 
-function failed(url: string): ServeError {
-  return new ServeError('DownloadArchiveException', `Failed to download archive from: ${url}`);
+/** A URL fit for messages and logs: any user name or password in it is masked. */
+export function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === '' && parsed.password === '') return url;
+    parsed.username = '***';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+export function failed(url: string): ServeError {
+  return new ServeError(
+    'DownloadArchiveException',
+    `Failed to download archive from: ${displayUrl(url)}`,
+  );
 }
 
 /** Counts bytes as they pass and fails the stream beyond `maxBytes`. */

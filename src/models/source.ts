@@ -3,7 +3,13 @@ import { copyFile } from 'node:fs/promises';
 import { basename, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ServeError } from '../errors/index.js';
-import { downloadArchive, isAllowedUrl, type DownloadOptions } from './download.js';
+import {
+  displayUrl,
+  downloadArchive,
+  failed,
+  isAllowedUrl,
+  type DownloadOptions,
+} from './download.js';
 
 /** Where a registration's archive is on disk, and whether the server fetched it. */
 export interface ModelSource {
@@ -43,17 +49,19 @@ export async function resolveModelSource(
   }
 
   if (!isAllowedUrl(url, download.allowed)) {
-    throw notFound(`Given URL ${url} does not match any allowed URL(s)`);
+    throw notFound(`Given URL ${displayUrl(url)} does not match any allowed URL(s)`);
   }
   const fileName = basename(new URL(url).pathname);
   const destination = inStore(modelStore, fileName);
-  if (destination === undefined || fileName === '') throw notFound(`Model not found at: ${url}`);
+  if (destination === undefined || fileName === '') {
+    throw notFound(`Model not found at: ${displayUrl(url)}`);
+  }
   if (existsSync(destination)) {
     throw new ServeError('InternalServerException', `Model file already exists ${fileName}`);
   }
   if (url.toLowerCase().startsWith('file://')) {
     await copyFile(fileURLToPath(url), destination).catch(() => {
-      throw new ServeError('DownloadArchiveException', `Failed to download archive from: ${url}`);
+      throw failed(url);
     });
   } else {
     await downloadArchive(url, destination, download);
