@@ -4,6 +4,7 @@ import type { Logger } from '../logging/index.js';
 import { openGuard, type Guard } from '../server/guard.js';
 import type { Route } from '../server/route.js';
 import { KEY_FILE_NAME } from './key-file.js';
+import type { FailureReason } from './messages.js';
 import { tokenRoutes } from './token-api.js';
 import { TokenAuthorization } from './token-authorization.js';
 
@@ -20,7 +21,12 @@ export interface AuthSetup {
   close(): Promise<void>;
 }
 
-export async function setUpTokenAuthorization(config: Config, logger: Logger): Promise<AuthSetup> {
+/** `onFailure` hears of every refused request and why (the server's metrics count them). */
+export async function setUpTokenAuthorization(
+  config: Config,
+  logger: Logger,
+  onFailure?: (reason: FailureReason | 'throttled') => void,
+): Promise<AuthSetup> {
   const { settings } = config;
   if (settings.disable_token_authorization) {
     logger.warn('Token authorization is disabled: anyone who can reach the APIs can use them');
@@ -39,6 +45,7 @@ export async function setUpTokenAuthorization(config: Config, logger: Logger): P
     failureLimit: settings.token_authorization_failure_limit,
     failureWindowMs: settings.token_authorization_failure_window_sec * 1000,
     logger,
+    onFailure,
   });
   logger.info('Token Authorization Enabled');
   logger.info(`Key file located at ${authorization.keyFilePath}`);

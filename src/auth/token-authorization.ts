@@ -22,6 +22,8 @@ export interface TokenAuthorizationOptions {
   readonly failureLimit: number;
   readonly failureWindowMs: number;
   readonly logger: Logger;
+  /** Told of every refused request and why, e.g. to count it. */
+  readonly onFailure?: ((reason: FailureReason | 'throttled') => void) | undefined;
 }
 
 const allKinds: readonly KeyKind[] = ['management', 'inference', 'token'];
@@ -66,6 +68,7 @@ export class TokenAuthorization implements Guard {
     const now = Date.now();
     const waitMs = this.throttle.retryAfterMs(address, now);
     if (waitMs > 0) {
+      this.options.onFailure?.('throttled');
       throw new ServeError('TooManyRequestsException', undefined, {
         'Retry-After': String(Math.ceil(waitMs / 1000)),
       });
@@ -73,6 +76,7 @@ export class TokenAuthorization implements Guard {
 
     const reason = this.verify(req.headers.authorization, scopes, now);
     if (reason === undefined) return;
+    this.options.onFailure?.(reason);
 
     this.options.logger.warn(
       { remote: address, route: path, reason },

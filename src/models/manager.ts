@@ -13,6 +13,7 @@ import { handlerSection } from '../handlers/index.js';
 import type { Config } from '../config/index.js';
 import { ServeError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
+import type { ServerMetrics } from '../metrics/index.js';
 import type { ModelRegistry, ModelVersionSettings } from '../registry/index.js';
 import { WorkerPool } from '../workers/index.js';
 import {
@@ -51,6 +52,8 @@ export interface ManagerOptions {
   readonly onChange?: () => void;
   /** Back-off unit between worker restarts, in ms; tests shorten it. */
   readonly retryBackoffUnitMs?: number;
+  /** The server's metrics; each model version records into its own labels. */
+  readonly metrics?: ServerMetrics;
 }
 
 const DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
@@ -128,6 +131,7 @@ export class ModelManager {
 
     const handler = handlerOverride(request.handler, archive) ?? archive.handler;
     const defaultHandler = config.settings.default_service_handler ?? 'tensor';
+    const metrics = this.options.metrics?.model(name, version);
     const pool = new WorkerPool({
       handler: {
         spec: handler,
@@ -146,6 +150,7 @@ export class ModelManager {
       startupTimeoutMs: settings.startupTimeout * 1000,
       responseTimeoutMs: settings.responseTimeout * 1000,
       logger,
+      metrics,
       ...(this.options.retryBackoffUnitMs === undefined
         ? {}
         : { retryBackoffUnitMs: this.options.retryBackoffUnitMs }),
@@ -166,6 +171,7 @@ export class ModelManager {
             ? handler.name
             : 'custom',
       pool,
+      metrics,
     });
     try {
       registry.add(model);

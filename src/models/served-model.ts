@@ -4,6 +4,7 @@ import { Batcher } from '../batching/index.js';
 import type { ModelSignature } from '../engine/index.js';
 import { ServeError } from '../errors/index.js';
 import type { HandlerRequest, HandlerResponse } from '../handlers/index.js';
+import type { ModelMetrics, RequestSeries } from '../metrics/index.js';
 import type { ModelVersion, ModelVersionSettings, WorkerDescription } from '../registry/index.js';
 import type { WorkerPool } from '../workers/index.js';
 import type { ModelSource } from './source.js';
@@ -19,6 +20,15 @@ export interface ServedModelParts {
   readonly loadedAtStartup: boolean;
   readonly handlerName: string;
   readonly pool: WorkerPool;
+  /** This version's recorders, when the server keeps metrics. */
+  readonly metrics?: ModelMetrics | undefined;
+}
+
+/** A request in the queue, with what its metrics need once its batch forms. */
+interface Submission {
+  readonly request: HandlerRequest;
+  readonly queuedAt: number;
+  readonly series: RequestSeries | undefined;
 }
 
 /** A registered model version: its archive on disk, its settings and its worker threads. */
@@ -31,7 +41,7 @@ export class ServedModel implements ModelVersion {
   readonly handlerName: string;
   private current: ModelVersionSettings;
   private workerCount = 0;
-  private readonly batcher: Batcher<HandlerRequest, HandlerResponse>;
+  private readonly batcher: Batcher<Submission, HandlerResponse>;
 
   constructor(private readonly parts: ServedModelParts) {
     this.name = parts.name;
@@ -41,11 +51,11 @@ export class ServedModel implements ModelVersion {
     this.archive = parts.archive;
     this.handlerName = parts.handlerName;
     this.current = parts.settings;
-    this.batcher = new Batcher<HandlerRequest, HandlerResponse>({
+    this.batcher = new Batcher<Submission, HandlerResponse>({
       batchSize: parts.settings.batchSize,
       maxBatchDelayMs: parts.settings.maxBatchDelay,
       queueSize: parts.jobQueueSize,
-      runBatch: (requests) => parts.pool.runBatch(requests),
+      runBatch: (submissions) => this.runBatch(submissions),
       describeRefusal: () => noWorker(parts.name),
     });
   }
@@ -54,8 +64,41 @@ export class ServedModel implements ModelVersion {
    * Queues one request for the next batch; a client that goes away (`signal`) before its batch
    * forms is dropped. Rejects with a 503 when no worker can serve or the queue is full.
    */
-  predict(request: HandlerRequest, signal?: AbortSignal): Promise<HandlerResponse> {
-    return this.batcher.submit(request, signal);
+  predict(
+    request: HandlerRequest,
+    signal?: AbortSignal,
+    requestedVersion?: string,
+  ): Promise<HandlerResponse> {
+    const series = this.parts.metrics?.requests(requestedVersion ?? 'default');
+    if (series === undefined) return this.batcher.submit({ request, queuedAt: 0, series }, signal);
+    return this.measured(request, series, signal);
+  }
+
+  /** `predict`, counted and timed under the labels of `series`, whatever its outcome. */
+  private async measured(
+    request: HandlerRequest,
+    series: RequestSeries,
+    signal: AbortSignal | undefined,
+  ): Promise<HandlerResponse> {
+    series.received();
+    const queuedAt = performance.now();
+    try {
+      return await this.batcher.submit({ request, queuedAt, series }, signal);
+    } finally {
+      series.answered(performance.now() - queuedAt);
+    }
+  }
+
+  /** Hands a formed batch to the workers; its requests' queue wait ends here. */
+  private runBatch(submissions: Submission[]) {
+    const metrics = this.parts.metrics;
+    const now = metrics === undefined ? 0 : performance.now();
+    const requests = submissions.map((submission) => {
+      submission.series?.dequeued(now - submission.queuedAt);
+      return submission.request;
+    });
+    metrics?.batchFormed(requests.length);
+    return this.parts.pool.runBatch(requests);
   }
 
   /** Inputs and outputs once a worker has loaded the model. */

@@ -3,6 +3,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logging/index.js';
+import type { ServerMetrics } from '../metrics/index.js';
 import { ModelRegistry } from '../registry/index.js';
 import { ModelManager } from './manager.js';
 import { readLatestSnapshot, takeSnapshot, writeSnapshot } from './snapshot.js';
@@ -17,8 +18,19 @@ export interface ModelService {
   close(timeoutMs: number): Promise<void>;
 }
 
-export function createModelService(config: Config, logger: Logger): ModelService {
+export function createModelService(
+  config: Config,
+  logger: Logger,
+  metrics?: ServerMetrics,
+): ModelService {
   const registry = new ModelRegistry();
+  metrics?.watchQueues(() =>
+    registry.all().map((model) => ({
+      name: model.name,
+      version: model.version,
+      pending: model.queueStatus().pendingRequests,
+    })),
+  );
   const modelStore = resolve(config.workingDir, config.settings.model_store ?? '.');
   const extractRoot = mkdtempSync(join(tmpdir(), 'onnxserve-models-'));
   const configDir = join(config.logDir, 'config');
@@ -39,6 +51,7 @@ export function createModelService(config: Config, logger: Logger): ModelService
     logger,
     extractRoot,
     onChange: () => recording && record('snapshot'),
+    metrics,
   });
 
   return {

@@ -36,8 +36,15 @@ export interface ModelVersion {
   isHealthy(): boolean;
   /** Stops the workers; false when one was still busy after `timeoutMs`. */
   close(timeoutMs: number): Promise<boolean>;
-  /** Queues a request for the model's next batch; `signal` drops it if the client leaves. */
-  predict(request: HandlerRequest, signal?: AbortSignal): Promise<HandlerResponse>;
+  /**
+   * Queues a request for the model's next batch; `signal` drops it if the client leaves.
+   * `requestedVersion` is the version the request named, if any (for the metrics' labels).
+   */
+  predict(
+    request: HandlerRequest,
+    signal?: AbortSignal,
+    requestedVersion?: string,
+  ): Promise<HandlerResponse>;
   /** Inputs and outputs, known once a worker has loaded the model. */
   signature(): ModelSignature | undefined;
 }

@@ -19,6 +19,8 @@ export interface DispatcherOptions {
   readonly isDraining: () => boolean;
   readonly serverLog: Logger;
   readonly accessLog: Logger;
+  /** Counts every reply by status class once it is written. */
+  readonly metrics?: { response(status: number): void } | undefined;
 }
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -121,7 +123,10 @@ export function createDispatcher(options: DispatcherOptions): RequestListener {
           options.serverLog.error({ err: error, requestId }, 'Unhandled error');
         return res.headersSent ? 500 : options.writer.writeError(res, requestId, error);
       })
-      .then((status) => logAccess(req, requestId, status, started))
+      .then((status) => {
+        logAccess(req, requestId, status, started);
+        options.metrics?.response(status);
+      })
       .catch((error: unknown) =>
         options.serverLog.error({ err: error, requestId }, 'Reply failed'),
       );

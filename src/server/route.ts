@@ -47,5 +47,9 @@ export interface Route {
   /** Register and unregister: refused with 405 unless `enable_model_api` is on. */
   readonly modelApi?: boolean;
   readonly summary: string;
+  /** The media type of a request body, for the API description; none when omitted. */
+  readonly consumes?: string;
+  /** The media type of a successful reply, for the API description; JSON when omitted. */
+  readonly produces?: string;
   readonly handle: RouteHandler;
 }

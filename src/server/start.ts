@@ -1,6 +1,7 @@
 import { isLoopback, type Config } from '../config/index.js';
 import { setUpTokenAuthorization, type AuthSetup } from '../auth/index.js';
 import type { Logs } from '../logging/index.js';
+import { createMetrics, type ServerMetrics } from '../metrics/index.js';
 import { createModelService } from '../models/index.js';
 import { version } from '../version.js';
 import { summarizeConfig } from './config-summary.js';
@@ -29,22 +30,31 @@ export async function startServer(config: Config, logs: Logs): Promise<RunningSe
   logger.info(summarizeConfig(config));
   for (const warning of config.warnings) logger.warn(warning);
 
-  const auth = await setUpTokenAuthorization(config, logger);
-  const models = createModelService(config, logger);
+  const metrics = createMetrics(config, logger);
+  const auth = await setUpTokenAuthorization(config, logger, (reason) =>
+    metrics.authFailure(reason),
+  ).catch(async (error: unknown) => {
+    await metrics.close();
+    throw error;
+  });
+  const models = createModelService(config, logger, metrics);
   const { registry } = models;
   const routes = buildRouteTable({
     version,
     authEnabled: auth.enabled,
+    healthOpen: config.settings.token_authorization_health_open,
     health: { isHealthy: () => registry.defaults().every((model) => model.isHealthy()) },
     tokenRoutes: auth.routes,
     registry,
     manager: models.manager,
+    metrics,
   });
 
   let draining = false;
-  const listeners = await bindAll(config, logs, routes, auth, () => draining).catch(
+  const listeners = await bindAll(config, logs, routes, auth, metrics, () => draining).catch(
     async (error: unknown) => {
       await models.close(0);
+      await metrics.close();
       throw error;
     },
   );
@@ -65,6 +75,7 @@ export async function startServer(config: Config, logs: Logs): Promise<RunningSe
       await Promise.all(listeners.map((listener) => closeListener(listener, timeoutMs)));
       await models.close(timeoutMs);
       await auth.close();
+      await metrics.close();
       logger.info('Model server stopped.');
       logs.flush();
     })();
@@ -78,6 +89,7 @@ async function bindAll(
   logs: Logs,
   routes: readonly Route[],
   auth: AuthSetup,
+  metrics: ServerMetrics,
   isDraining: () => boolean,
 ): Promise<BoundListener[]> {
   const writer = createReplyWriter(corsHeaders(config.settings));
@@ -95,6 +107,7 @@ async function bindAll(
         isDraining,
         serverLog: logs.server,
         accessLog: logs.access,
+        metrics,
       });
       bound.push(await bindListener(plan, config, dispatcher));
     }

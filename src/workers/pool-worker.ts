@@ -12,6 +12,8 @@ export type WorkerStatus = 'READY' | 'LOADING' | 'UNLOADING' | 'FAILED';
 export interface WorkerEvents {
   ready(worker: PoolWorker): void;
   startFailed(worker: PoolWorker): void;
+  /** The worker answered a job `elapsedMs` after it was sent; settled right after this. */
+  answered(worker: PoolWorker, reply: JobReply, elapsedMs: number): void;
   /** The worker finished a job and can take another. */
   idle(worker: PoolWorker): void;
   /** The worker exited or stopped answering; its job is already rejected. */
@@ -47,7 +49,7 @@ export class PoolWorker {
   private readonly thread: Worker;
   private readonly options: PoolWorkerOptions;
   private readonly logger: Logger;
-  private job: { id: number; job: Job; timer: NodeJS.Timeout } | null = null;
+  private job: { id: number; job: Job; timer: NodeJS.Timeout; sentAt: number } | null = null;
   private startupTimer: NodeJS.Timeout | null;
   private stopping = false;
   private retiring = false;
@@ -78,6 +80,8 @@ export class PoolWorker {
 
   /** Sends a job; returns false (and rejects the job) when its inputs cannot be sent. */
   assign(id: number, job: Job): boolean {
+    // Taken before posting: the worker may start while postMessage is still returning.
+    const sentAt = performance.now();
     try {
       this.post(job.outgoing(id));
     } catch (error: unknown) {
@@ -86,7 +90,7 @@ export class PoolWorker {
       return false;
     }
     const timer = setTimeout(() => this.timeOut(), this.options.responseTimeoutMs);
-    this.job = { id, job, timer };
+    this.job = { id, job, timer, sentAt };
     return true;
   }
 
@@ -166,6 +170,7 @@ export class PoolWorker {
     clearTimeout(current.timer);
     this.job = null;
     this.memoryUsage = message.memoryUsage;
+    this.options.events.answered(this, message, performance.now() - current.sentAt);
     current.job.settle(message);
     if (this.retiring) this.stop(workerScaledDown());
     else this.options.events.idle(this);

@@ -26,6 +26,16 @@ export interface WorkerPoolOptions {
   readonly spawnThread?: SpawnThread;
   /** The handler each worker loads after the model; `runBatch` needs one. */
   readonly handler?: HandlerSetup;
+  /** Told of worker loads, restarts and batch timings, when the server keeps metrics. */
+  readonly metrics?: PoolMetrics | undefined;
+}
+
+/** What the pool reports to the server's metrics. */
+export interface PoolMetrics {
+  workerLoaded(workerId: number, loadMs: number): void;
+  workerRestarted(): void;
+  /** A batch came back after `totalMs`; the worker spent `handlerMs` in the handler. */
+  batchTimed(totalMs: number, handlerMs: number, predictionMs: number): void;
 }
 
 /** One row of TorchServe's describe-model `workers` array. */
@@ -62,7 +72,14 @@ export class WorkerPool {
     this.name = options.modelName ?? basename(options.modelPath);
     this.logger = options.logger.child({ model: this.name });
     this.events = {
-      ready: () => this.dispatch(),
+      ready: (worker) => {
+        options.metrics?.workerLoaded(worker.id, Date.now() - worker.startTime.getTime());
+        this.dispatch();
+      },
+      answered: (_worker, reply, elapsedMs) => {
+        if (reply.kind !== 'batch-result') return;
+        options.metrics?.batchTimed(elapsedMs, reply.handlerMs, reply.predictionMs);
+      },
       idle: () => this.dispatch(),
       startFailed: (worker) => {
         this.replace(worker, worker.failures + 1);
@@ -230,7 +247,9 @@ export class WorkerPool {
     this.logger.info(`Restarting worker ${failed.id} of ${this.name} in ${delay} ms.`);
     const timer = setTimeout(() => {
       this.restarts.delete(timer);
-      if (this.activeWorkers().length < this.target) this.start(failures);
+      if (this.activeWorkers().length >= this.target) return;
+      this.options.metrics?.workerRestarted();
+      this.start(failures);
     }, delay);
     this.restarts.add(timer);
   }

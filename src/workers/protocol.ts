@@ -82,6 +82,9 @@ export interface BatchResultMessage {
   readonly jobId: number;
   readonly results: BatchResult[];
   readonly memoryUsage: number;
+  /** Time in the handler for the whole batch, and the part of it spent in the model's runs. */
+  readonly handlerMs: number;
+  readonly predictionMs: number;
 }
 
 export interface JobErrorMessage {

@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import { handleBatch, HandlerError, type Outcome } from '../handlers/index.js';
+import { handleBatch, HandlerError, type Outcome, type RunModel } from '../handlers/index.js';
 import type { BatchMessage, BatchResult, FromWorker, JobFailure, RunMessage } from './protocol.js';
 import { copied, forTransfer } from './transfer.js';
 import { copiedResults, resultsForTransfer } from './transfer-requests.js';
@@ -53,20 +53,39 @@ export async function runBatch(port: MessagePort, model: LoadedModel | null, job
     if (model.handler === null) throw new Error('The model has no handler to answer requests.');
     const { session } = model;
     const { handler, context } = model.handler;
-    const outcomes = await handleBatch(handler, context, job.requests, (feeds) =>
-      session.run(feeds),
-    );
+    const prediction = timed((feeds) => session.run(feeds));
+    const started = performance.now();
+    const outcomes = await handleBatch(handler, context, job.requests, prediction.run);
+    const handlerMs = performance.now() - started;
     const { value, transferList } = resultsForTransfer(outcomes.map(toResult));
     const message: FromWorker = {
       kind: 'batch-result',
       jobId: job.jobId,
       results: value,
       memoryUsage: memoryUsage(),
+      handlerMs,
+      predictionMs: prediction.elapsedMs(),
     };
     postMoving(port, message, transferList, () => ({ ...message, results: copiedResults(value) }));
   } catch (error: unknown) {
     postError(port, job.jobId, error);
   }
+}
+
+/** `run`, adding up the time its calls take. */
+function timed(run: RunModel): { run: RunModel; elapsedMs(): number } {
+  let total = 0;
+  return {
+    run: async (feeds) => {
+      const started = performance.now();
+      try {
+        return await run(feeds);
+      } finally {
+        total += performance.now() - started;
+      }
+    },
+    elapsedMs: () => total,
+  };
 }
 
 function toResult(outcome: Outcome): BatchResult {

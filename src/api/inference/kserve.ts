@@ -84,7 +84,11 @@ function v2Metadata(registry: ModelRegistry, context: RequestContext): Reply {
 
 /** KServe v1 and v2 (Open Inference Protocol) routes over the registered models. */
 export function kserveRoutes(registry: ModelRegistry, serverVersion: string): Route[] {
-  const inference = { apis: ['inference'], access: 'inference' } as const;
+  const inference = {
+    apis: ['inference'],
+    access: 'inference',
+    consumes: 'application/json',
+  } as const;
   const v2Infer = (explain: boolean) => (context: RequestContext) =>
     predict(context, {
       model: registry.get(context.params.model_name ?? '', context.params.model_version),

@@ -27,7 +27,8 @@ export async function submit(
   request: HandlerRequest,
 ): Promise<Reply> {
   try {
-    return toReply(await model.predict(request, context.clientSignal()));
+    const signal = context.clientSignal();
+    return toReply(await model.predict(request, signal, context.params.model_version));
   } catch (error: unknown) {
     throw asClientError(error);
   }
@@ -57,7 +58,13 @@ function soleModel(registry: ModelRegistry): string | undefined {
 
 /** TorchServe's prediction routes: any method, versions, extra segments, legacy aliases. */
 export function predictionRoutes(registry: ModelRegistry): Route[] {
-  const common = { apis: ['inference'], access: 'inference', methods: 'ANY' } as const;
+  const common = {
+    apis: ['inference'],
+    access: 'inference',
+    methods: 'ANY',
+    consumes: '*/*',
+    produces: '*/*',
+  } as const;
   const predictions = predictionHandler(registry, false);
   const explanations = predictionHandler(registry, true);
   const byModel = (context: RequestContext) =>
