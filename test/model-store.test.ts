@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -36,6 +36,7 @@ describe('startup models', () => {
     } finally {
       await named.stop();
     }
+    writeFileSync(join(dir, 'store', 'README.md'), 'not a model\n');
     const all = await startCli({ dir, config: { load_models: 'all' } });
     try {
       const key = all.keys().management.key;

@@ -12,13 +12,18 @@ function everyArchive(modelStore: string): string[] {
     .filter((name) => !name.startsWith('.'))
     .filter((name) => {
       const path = join(modelStore, name);
-      if (archiveFile.test(name)) return statSync(path).isFile();
-      return (
-        statSync(join(path, 'MAR-INF', 'MANIFEST.json'), { throwIfNoEntry: false })?.isFile() ??
-        false
-      );
+      return archiveFile.test(name) ? isFile(path) : isFile(join(path, 'MAR-INF', 'MANIFEST.json'));
     })
     .sort();
+}
+
+/** False for anything that is not a readable regular file, a path through a file included. */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** `load_models` / `--models` entries, `[name=]location` or `all`, as registrations. */

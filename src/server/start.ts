@@ -60,11 +60,6 @@ export async function startServer(config: Config, logs: Logs): Promise<RunningSe
   );
   for (const listener of listeners) logBinding(listener, auth.enabled, logs);
   logExampleCall(listeners, auth, logs);
-  await models.loadInitialModels();
-  if (config.settings.enable_model_api && !auth.enabled) {
-    logger.warn('The model API is enabled without token authorization: anyone can register models');
-  }
-  logger.info('Model server started.');
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -81,6 +76,17 @@ export async function startServer(config: Config, logs: Logs): Promise<RunningSe
     })();
     return closing;
   };
+
+  try {
+    await models.loadInitialModels();
+  } catch (error: unknown) {
+    await close();
+    throw error;
+  }
+  if (config.settings.enable_model_api && !auth.enabled) {
+    logger.warn('The model API is enabled without token authorization: anyone can register models');
+  }
+  logger.info('Model server started.');
   return { listeners, close };
 }
 
