@@ -247,9 +247,11 @@ describe('metrics_mode legacy and log', () => {
     assert.equal(await scrape(logged), '');
     const labels = `model_name:iris,model_version:default\\|#hostname:${host}`;
     const line = `^ts_inference_requests_total\\.Count:1\\.0\\|#${labels},timestamp:\\d+$`;
-    const log = await waitForLog(logged, new RegExp(line, 'm'));
+    const handlerTime = /^HandlerTime\.ms:[\d.]+\|#ModelName:iris,Level:Model\|/m;
+    await waitForLog(logged, new RegExp(line, 'm'));
+    const log = await waitForLog(logged, handlerTime);
     assert.match(log, new RegExp(line, 'm'));
-    assert.match(log, /^HandlerTime\.ms:[\d.]+\|#ModelName:iris,Level:Model\|/m);
+    assert.match(log, handlerTime);
     assert.doesNotMatch(log, /^CPUUtilization/m);
   });
 });
