@@ -31,6 +31,7 @@ describe('effective model settings', () => {
     assert.equal(effectiveSettings({}, archive, { batchSize: 4 }, defaults).batchSize, 8);
     assert.equal(effectiveSettings({}, yaml({}), { batchSize: 4 }, defaults).batchSize, 4);
     assert.equal(effectiveSettings({ maxBatchDelay: 0 }, archive, {}, defaults).maxBatchDelay, 0);
+    assert.equal(effectiveSettings({}, yaml({ maxBatchDelay: 0 }), {}, defaults).maxBatchDelay, 0);
   });
 
   it('uses a valid yaml min/max pair over initial workers, else min = max = initial', () => {

@@ -22,6 +22,10 @@ export interface SettingDefaults {
 const positive = (value: number | undefined): number | undefined =>
   value !== undefined && value > 0 ? value : undefined;
 
+/** A delay of 0 is meaningful (batch only what is already queued), unlike a batch size of 0. */
+const nonNegative = (value: number | undefined): number | undefined =>
+  value !== undefined && value >= 0 ? value : undefined;
+
 /**
  * TorchServe's order for a registration's settings: the request, then the archive's
  * model-config.yaml, then `models=` in config.properties, then the server defaults. Workers come
@@ -45,7 +49,7 @@ export function effectiveSettings(
       positive(configured.batchSize) ??
       1,
     maxBatchDelay:
-      requested.maxBatchDelay ?? positive(yaml.maxBatchDelay) ?? configured.maxBatchDelay ?? 100,
+      requested.maxBatchDelay ?? nonNegative(yaml.maxBatchDelay) ?? configured.maxBatchDelay ?? 100,
     responseTimeout:
       positive(yaml.responseTimeout) ??
       positive(configured.responseTimeout) ??

@@ -6,9 +6,17 @@ import { copiedResults, resultsForTransfer } from './transfer-requests.js';
 import type { LoadedModel } from './worker-load.js';
 
 /** Bytes of JavaScript memory this thread holds; native runtime memory belongs to the process. */
+const MEMORY_SAMPLE_MS = 1000;
+let memorySample = { at: -Infinity, bytes: 0 };
+
+/** Sampled at most once a second: reading it costs a system call, too much for every batch. */
 export function memoryUsage(): number {
-  const usage = process.memoryUsage();
-  return usage.heapUsed + usage.external;
+  const now = performance.now();
+  if (now - memorySample.at >= MEMORY_SAMPLE_MS) {
+    const usage = process.memoryUsage();
+    memorySample = { at: now, bytes: usage.heapUsed + usage.external };
+  }
+  return memorySample.bytes;
 }
 
 export function messageOf(error: unknown): string {

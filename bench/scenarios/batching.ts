@@ -1,0 +1,132 @@
+import { runLoad } from '../load.js';
+import { sweepRaw, type CoreSplit, type SweepPoint } from '../raw-ort.js';
+import { interleave } from '../rounds.js';
+import type { RunningServer } from '../server.js';
+import type { ServingConfig } from '../archives.js';
+import { batchedServing, unbatchedServing, type Workspace } from '../setup.js';
+import { median, spread, type Spread } from '../stats.js';
+
+/** Two workers' worth of full batches of 32: the clients one batch answers fill the next. */
+export const batchingConnections = 64;
+
+/** Both ways of filling two cores in one process. */
+const coreSplits: readonly CoreSplit[] = [
+  { sessions: 1, intraOpThreads: 2 },
+  { sessions: 2, intraOpThreads: 1 },
+];
+
+const rawBatches: readonly number[] = [1, 2, 4, 8, 16, 32];
+
+export interface RawBest extends CoreSplit {
+  readonly batch: number;
+  readonly items_per_s: Spread;
+}
+
+export interface ServerSide {
+  readonly config: ServingConfig;
+  readonly items_per_s: Spread;
+  /** Non-2xx answers and connection errors over all rounds; above 0, the numbers mean little. */
+  readonly failed: number;
+}
+
+export interface BatchingResult {
+  readonly model_mb: number;
+  readonly connections: number;
+  readonly batched: ServerSide;
+  readonly unbatched: ServerSide;
+  /** The configuration with the best median, and its rounds. */
+  readonly raw_best: RawBest;
+  /** Every point of the sweep: the median items/s over rounds. */
+  readonly raw_sweep: readonly SweepPoint[];
+}
+
+type Round =
+  | { kind: 'server'; itemsPerSecond: number; failed: number }
+  | { kind: 'raw'; points: SweepPoint[] };
+
+/**
+ * The compute-bound MLP, one item per request: onnxserve with dynamic batching, the same without,
+ * and bare `session.run` loops over every batch size and core split, interleaved every round.
+ */
+export async function measureBatching(
+  workspace: Workspace,
+  server: RunningServer,
+): Promise<BatchingResult> {
+  const { plan, mlp } = workspace;
+  const serve = (model: string) => async (seconds: number) => {
+    const url = `${server.inferenceUrl}/predictions/${model}`;
+    const load = { url, body: mlp.body, headers: server.headers, seconds };
+    const result = await runLoad({ ...load, connections: batchingConnections });
+    const { requestsPerSecond: itemsPerSecond, failed } = result;
+    return { kind: 'server', itemsPerSecond, failed } as const;
+  };
+  const sweep = {
+    modelPath: mlp.path,
+    inputName: mlp.inputName,
+    width: mlp.width,
+    batches: rawBatches,
+    seconds: plan.rawSeconds,
+  };
+  const raw = async (): Promise<Round> => {
+    const points: SweepPoint[] = [];
+    for (const split of coreSplits) points.push(...(await sweepRaw(split, sweep)));
+    return { kind: 'raw', points };
+  };
+  await serve('mlp_batched')(plan.warmupSeconds);
+  await serve('mlp_unbatched')(plan.warmupSeconds);
+  const rounds = await interleave<Round>(plan.rounds, {
+    batched: () => serve('mlp_batched')(plan.batchingSeconds),
+    unbatched: () => serve('mlp_unbatched')(plan.batchingSeconds),
+    raw,
+  });
+  return summarize(workspace, rounds);
+}
+
+function summarize(workspace: Workspace, rounds: Record<string, Round[]>): BatchingResult {
+  const rawRounds = (rounds.raw ?? []).flatMap((round) =>
+    round.kind === 'raw' ? [round.points] : [],
+  );
+  const sweep = medianSweep(rawRounds);
+  return {
+    model_mb: Math.round(workspace.mlp.weightBytes / 1e6),
+    connections: batchingConnections,
+    batched: serverSide(batchedServing, rounds.batched),
+    unbatched: serverSide(unbatchedServing, rounds.unbatched),
+    raw_best: bestOf(sweep, rawRounds),
+    raw_sweep: sweep,
+  };
+}
+
+function serverSide(config: ServingConfig, rounds: readonly Round[] = []): ServerSide {
+  const served = rounds.flatMap((round) => (round.kind === 'server' ? [round] : []));
+  return {
+    config,
+    items_per_s: spread(served.map((round) => Math.round(round.itemsPerSecond))),
+    failed: served.reduce((sum, round) => sum + round.failed, 0),
+  };
+}
+
+function samePoint(a: CoreSplit & { batch: number }, b: CoreSplit & { batch: number }): boolean {
+  return a.sessions === b.sessions && a.intraOpThreads === b.intraOpThreads && a.batch === b.batch;
+}
+
+function medianSweep(rounds: readonly SweepPoint[][]): SweepPoint[] {
+  return (rounds[0] ?? []).map((point) => {
+    const values = rounds.flatMap((round) => round.filter((each) => samePoint(each, point)));
+    return {
+      ...point,
+      itemsPerSecond: Math.round(median(values.map((each) => each.itemsPerSecond))),
+    };
+  });
+}
+
+function bestOf(sweep: readonly SweepPoint[], rounds: readonly SweepPoint[][]): RawBest {
+  const best = sweep.reduce((top, point) =>
+    point.itemsPerSecond > top.itemsPerSecond ? point : top,
+  );
+  const perRound = rounds.map(
+    (round) => round.find((each) => samePoint(each, best))?.itemsPerSecond ?? 0,
+  );
+  const { sessions, intraOpThreads, batch } = best;
+  return { sessions, intraOpThreads, batch, items_per_s: spread(perRound.map(Math.round)) };
+}

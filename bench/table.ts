@@ -1,0 +1,123 @@
+import type { ServingConfig } from './archives.js';
+import type { Report } from './report.js';
+import type { ServerSide } from './scenarios/batching.js';
+import type { Spread } from './stats.js';
+
+type Row = readonly string[];
+
+/** `median (min–max)`, or just the value for a single round. */
+function cell(value: Spread, digits = 0): string {
+  const show = (n: number) => n.toFixed(digits);
+  if (value.rounds.length < 2) return show(value.median);
+  return `${show(value.median)} (${show(value.min)}–${show(value.max)})`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function section(title: string, header: Row, rows: readonly Row[]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, column) =>
+    Math.max(...all.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (row: Row) =>
+    row.map((text, column) =>
+      column === 0 ? text.padEnd(widths[0] ?? 0) : text.padStart(widths[column] ?? 0),
+    );
+  const shown = header.every((text) => text === '') ? rows : all;
+  return [title, ...shown.map((row) => `  ${line(row).join('   ')}`)].join('\n');
+}
+
+function latency(report: Report): string {
+  const { onnxserve, bare_http, raw_session_run, overhead_p50_us, overhead_p99_us } =
+    report.scenarios.latency;
+  return section(
+    'Latency at concurrency 1, tiny model (µs)',
+    ['', 'p50', 'p99'],
+    [
+      ['onnxserve, keep-alive, auth on', cell(onnxserve.p50_us), cell(onnxserve.p99_us)],
+      ['bare node:http round trip', cell(bare_http.p50_us), cell(bare_http.p99_us)],
+      ['raw session.run, in process', cell(raw_session_run.p50_us), cell(raw_session_run.p99_us)],
+      ['overhead: onnxserve − (http + run)', cell(overhead_p50_us), cell(overhead_p99_us)],
+    ],
+  );
+}
+
+function serving(config: ServingConfig): string {
+  const delay = config.batchSize > 1 ? `, delay ${config.maxBatchDelayMs} ms` : '';
+  const split = `${count(config.workers, 'worker')} × ${count(config.intraOpThreads, 'thread')}`;
+  return `batchSize ${config.batchSize}${delay}, ${split}`;
+}
+
+function throughput(report: Report): string {
+  const result = report.scenarios.throughput;
+  const row = (label: string, side: typeof result.bare_http): Row => [
+    label,
+    cell(side.requests_per_s),
+    `${side.p50_ms} / ${side.p99_ms}`,
+    String(side.failed),
+  ];
+  const [batched, unbatched] = [serving(result.batched_config), serving(result.unbatched_config)];
+  return section(
+    `Throughput, tiny model, ${result.connections} connections`,
+    ['', 'req/s', 'p50 / p99 ms', 'failed'],
+    [
+      row(`onnxserve, auth on, ${batched}`, result.onnxserve_auth_on),
+      row(`onnxserve, auth off, ${batched}`, result.onnxserve_auth_off),
+      row(`onnxserve, auth on, ${unbatched}`, result.onnxserve_unbatched_auth_on),
+      row('bare node:http', result.bare_http),
+    ],
+  );
+}
+
+function side(served: ServerSide): Row {
+  return [`onnxserve, ${serving(served.config)}`, cell(served.items_per_s), String(served.failed)];
+}
+
+function batching(report: Report): string {
+  const result = report.scenarios.batching;
+  const best = result.raw_best;
+  const split = `${count(best.sessions, 'session')} × ${count(best.intraOpThreads, 'thread')}`;
+  const raw = `raw session.run, batch ${best.batch}, ${split}`;
+  const title = `Batched throughput, MLP ${result.model_mb} MB, 1 item per request`;
+  return section(
+    `${title}, ${result.connections} connections`,
+    ['', 'items/s', 'failed'],
+    [side(result.batched), side(result.unbatched), [raw, cell(best.items_per_s), '']],
+  );
+}
+
+function startup(report: Report): string {
+  const result = report.scenarios.startup;
+  return section(
+    `Startup with the bundled models (${result.models.join(', ')})`,
+    ['', ''],
+    [
+      ['--start to "Model server started" (s)', cell(result.startup_s, 2)],
+      ['idle RSS (MB)', cell(result.idle_rss_mb, 1)],
+    ],
+  );
+}
+
+function ratios(report: Report): string {
+  const rows = Object.entries(report.ratios).map(([name, value]): Row => [name, String(value)]);
+  return section('Ratios (latest.json "ratios")', ['', ''], rows);
+}
+
+function quiet(share: number | null): string {
+  if (share === null) return 'CPU use of other processes unknown';
+  return `other processes used ${(share * 100).toFixed(1)} % of the CPU during the run`;
+}
+
+/** The human summary: each number a median over rounds, with the range over rounds beside it. */
+export function formatReport(report: Report): string {
+  const { system } = report;
+  const heading =
+    `onnxserve bench, ${report.mode} mode, ${report.rounds} round(s) per comparison, ` +
+    `${report.duration_s} s\n${system.cpu_model}, ${system.cores} cores, Node ${system.node}, ` +
+    `onnxruntime-node ${system.onnxruntime_node}; ${quiet(report.other_cpu_share)}\n` +
+    'median (min–max over rounds)';
+  const parts = [heading, latency(report), throughput(report), batching(report), startup(report)];
+  return [...parts, ratios(report)].join('\n\n') + '\n';
+}
