@@ -18,7 +18,8 @@ const securitySchemes: Json = {
   tokenKey: { type: 'http', scheme: 'bearer', description: 'The API key (token API only).' },
 };
 
-const errorSchema: Json = {
+/** The `{code, type, message}` envelope every error reply carries. */
+export const errorSchema: Json = {
   type: 'object',
   required: ['code', 'type', 'message'],
   properties: {

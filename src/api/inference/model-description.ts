@@ -1,3 +1,4 @@
+import { errorSchema } from '../description.js';
 import type { TensorInfo } from '../../engine/index.js';
 import type { ModelVersion } from '../../registry/index.js';
 
@@ -13,15 +14,7 @@ const errorEnvelope = {
   description: 'The error envelope.',
   content: {
     'application/json': {
-      schema: {
-        type: 'object',
-        required: ['code', 'type', 'message'],
-        properties: {
-          code: { type: 'integer' },
-          type: { type: 'string' },
-          message: { type: 'string' },
-        },
-      },
+      schema: errorSchema,
     },
   },
 };
