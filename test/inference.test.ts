@@ -5,8 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import sharp from 'sharp';
-import { addModelOnnx } from './fixtures/archives/builders.js';
-import { examplesDir, packExample, writeZip } from './support/archives.js';
+import { examplesDir, packExample, writeAddArchive } from './support/archives.js';
 import { makeWorkDir, startCli, type RunningCli } from './support/server-process.js';
 
 /** Probabilities the server returns are compared with ONNX Runtime run here, to this tolerance. */
@@ -65,21 +64,8 @@ describe('inference through the real server', () => {
     const store = join(dir, 'store');
     await packExample(store, { name: 'iris', example: 'iris' });
     await packExample(store, { name: 'digits', example: 'digits' });
-    await writeZip(join(store, 'add.mar'), {
-      'MAR-INF/MANIFEST.json': JSON.stringify({
-        runtime: 'onnx',
-        model: { modelName: 'add', serializedFile: 'add.onnx' },
-      }),
-      'add.onnx': addModelOnnx(),
-    });
-    await writeZip(join(store, 'probe.mar'), {
-      'MAR-INF/MANIFEST.json': JSON.stringify({
-        runtime: 'onnx',
-        model: { modelName: 'probe', serializedFile: 'add.onnx', handler: 'probe.mjs' },
-      }),
-      'add.onnx': addModelOnnx(),
-      'probe.mjs': probe,
-    });
+    await writeAddArchive(store, 'add');
+    await writeAddArchive(store, 'probe', probe);
     server = await startCli({
       dir,
       config: {

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { addModelOnnx } from './fixtures/archives/builders.js';
-import { packExample, writeZip } from './support/archives.js';
+import { packExample, writeAddArchive } from './support/archives.js';
 import { makeWorkDir, startCli, type RunningCli } from './support/server-process.js';
 
 const host = hostname();
@@ -61,14 +60,7 @@ async function startWithIris(
   const dir = makeWorkDir();
   const store = join(dir, 'store');
   await packExample(store, { name: 'iris', example: 'iris' });
-  await writeZip(join(store, 'mortal.mar'), {
-    'MAR-INF/MANIFEST.json': JSON.stringify({
-      runtime: 'onnx',
-      model: { modelName: 'mortal', serializedFile: 'add.onnx', handler: 'mortal.mjs' },
-    }),
-    'add.onnx': addModelOnnx(),
-    'mortal.mjs': mortal,
-  });
+  await writeAddArchive(store, 'mortal', mortal);
   const models = withMortal ? ['iris=iris-1.0.mar', 'mortal.mar'] : ['iris=iris-1.0.mar'];
   const server = await startCli({
     dir,

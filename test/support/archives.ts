@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { zipTree } from '../fixtures/archives/builders.js';
+import { addModelOnnx, zipTree } from '../fixtures/archives/builders.js';
 import { archiveModel } from '../../src/archiver/archive-model.js';
 
 /** The checkout's examples folder, from the compiled test tree. */
@@ -40,7 +40,26 @@ export async function packExample(store: string, archive: ExampleArchive): Promi
   return fileName;
 }
 
-/** A `.mar` whose manifest is fine but whose model no runtime can load. */
+/** Writes a zip of `tree` (file name → content) at `path`, e.g. a hand-made `.mar`. */
 export async function writeZip(path: string, tree: Record<string, string | Buffer>): Promise<void> {
   writeFileSync(path, await zipTree(tree));
+}
+
+/**
+ * `<store>/<name>.mar` around the `a + b` fixture model, with the default handler or a JavaScript
+ * handler given as source text.
+ */
+export function writeAddArchive(
+  store: string,
+  name: string,
+  handlerSource?: string,
+): Promise<void> {
+  const model: Record<string, string> = { modelName: name, serializedFile: 'add.onnx' };
+  const tree: Record<string, string | Buffer> = { 'add.onnx': addModelOnnx() };
+  if (handlerSource !== undefined) {
+    model.handler = `${name}.mjs`;
+    tree[`${name}.mjs`] = handlerSource;
+  }
+  tree['MAR-INF/MANIFEST.json'] = JSON.stringify({ runtime: 'onnx', model });
+  return writeZip(join(store, `${name}.mar`), tree);
 }
