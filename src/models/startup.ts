@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../logging/index.js';
+import { displayUrl } from './download.js';
 import type { ModelManager } from './manager.js';
 import type { ModelSnapshot } from './snapshot.js';
 
@@ -53,9 +54,9 @@ export async function loadStartupModels(
   for (const { name, url } of entries) {
     await manager
       .register({ url, modelName: name, synchronous: false, initialWorkers: workers }, true)
-      .then((outcome) => logger.info(`Loading model ${name ?? url}: ${outcome.status}`))
+      .then((outcome) => logger.info(`Loading model ${name ?? displayUrl(url)}: ${outcome.status}`))
       .catch((error: unknown) =>
-        logger.error(`Failed to load model ${name ?? url}: ${String(error)}`),
+        logger.error(`Failed to load model ${name ?? displayUrl(url)}: ${String(error)}`),
       );
   }
 }
