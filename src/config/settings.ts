@@ -88,6 +88,8 @@ export const settingSpecs = {
   metric_time_interval: setting({ fallback: 60, parse: integerIn(1, SECONDS_PER_DAY), env: false }),
   disable_system_metrics: setting({ fallback: false, parse: parseBoolean }),
   shutdown_timeout_sec: setting({ fallback: 10, parse: integerIn(0, 3600) }),
+  /** Heap limit of each worker thread in MiB; 0 keeps Node's default. */
+  worker_heap_limit_mb: setting({ fallback: 0, parse: integerIn(0, 1 << 20) }),
   pid_file: optional(parseNonEmptyText),
 } as const;
 

@@ -91,11 +91,14 @@ function stagedHandler(target: Module): StagedHandler {
     handler.explain = async (request, context, run) =>
       toResponse(await call('explain', request, context, run));
   }
+  if (typeof target.describe === 'function') {
+    handler.describe = (context) => call('describe', context);
+  }
   return handler;
 }
 
 function entryHandler(entry: AnyFunction, module: Module): EntryPointHandler {
-  const { initialize } = module;
+  const { initialize, describe } = module;
   const handler: EntryPointHandler = {
     async handle(requests, context, run) {
       const entryContext: EntryPointContext = Object.freeze({ ...context, run });
@@ -106,6 +109,10 @@ function entryHandler(entry: AnyFunction, module: Module): EntryPointHandler {
   if (typeof initialize === 'function') {
     const init = initialize as AnyFunction;
     handler.initialize = async (context) => void (await guarded(() => init(context)));
+  }
+  if (typeof describe === 'function') {
+    const describeModel = describe as AnyFunction;
+    handler.describe = (context) => guarded(() => describeModel(context));
   }
   return handler;
 }

@@ -61,6 +61,8 @@ export interface StagedHandler {
     request: HandlerRequest,
     context: HandlerContext,
   ): Promise<HandlerResponse> | HandlerResponse;
+  /** Extra metadata for `GET /models/{m}?customized=true`: a JSON object. */
+  describe?(context: HandlerContext): unknown;
   /** Answers a request sent with `explain`; it runs the model itself, alone. */
   explain?(
     request: HandlerRequest,
@@ -75,6 +77,8 @@ export interface StagedHandler {
  */
 export interface EntryPointHandler {
   initialize?(context: HandlerContext): Promise<void> | void;
+  /** Extra metadata for `GET /models/{m}?customized=true`: a JSON object. */
+  describe?(context: HandlerContext): unknown;
   handle(
     requests: HandlerRequest[],
     context: HandlerContext,

@@ -20,6 +20,7 @@ export {
   startHandler,
   type StartedHandler,
 } from './load.js';
+export { describeHandler } from './describe.js';
 export { handleBatch, type Outcome } from './pipeline.js';
 export { splitOutputs, stackFeeds, type Stacked } from './stack.js';
 export { datatypeOf } from './builtin/kserve-datatypes.js';

@@ -151,6 +151,7 @@ export class ModelManager {
       responseTimeoutMs: settings.responseTimeout * 1000,
       logger,
       metrics,
+      heapLimitMb: config.settings.worker_heap_limit_mb || undefined,
       ...(this.options.retryBackoffUnitMs === undefined
         ? {}
         : { retryBackoffUnitMs: this.options.retryBackoffUnitMs }),
@@ -200,13 +201,11 @@ export class ModelManager {
     }
     try {
       await scaling;
-    } catch {
+    } catch (error: unknown) {
       await this.unregister(model.name, model.version).catch(() => undefined);
-      throw new ServeError(
-        'InternalServerException',
-        `Failed to start workers for model ${model.name} version: ${model.version}`,
-      );
+      throw startFailure(error, model.name, model.version);
     }
+    if (model.readyWorkers() < minWorkers) return scalingInProgress;
     return { code: 200, status: `${registered} ${model.targetWorkers} initial workers` };
   }
 
@@ -232,12 +231,10 @@ export class ModelManager {
     }
     try {
       await scaling;
-    } catch {
-      throw new ServeError(
-        'InternalServerException',
-        `Failed to start workers for model ${name} version: ${version ?? model.version}`,
-      );
+    } catch (error: unknown) {
+      throw startFailure(error, name, version ?? model.version);
     }
+    if (model.readyWorkers() < min) return scalingInProgress;
     const suffix = version === undefined ? '' : `, version: ${version}`;
     return {
       code: 200,
@@ -298,6 +295,18 @@ export class ModelManager {
   async closeAll(timeoutMs: number): Promise<void> {
     await Promise.all(this.options.registry.all().map((model) => model.close(timeoutMs)));
   }
+}
+
+/** A synchronous call that returns while some workers it asked for are still loading. */
+const scalingInProgress: Outcome = { code: 206, status: 'Workers scaling in progress...' };
+
+/** TorchServe's message, with 507 when a worker ran out of memory and 500 otherwise. */
+function startFailure(error: unknown, name: string, version: string): ServeError {
+  const outOfMemory = error instanceof ServeError && error.status === 507;
+  return new ServeError(
+    outOfMemory ? 'InsufficientStorageException' : 'InternalServerException',
+    `Failed to start workers for model ${name} version: ${version}`,
+  );
 }
 
 function sessionOptionsOf(archive: ModelArchive): { intraOpThreads?: number } {

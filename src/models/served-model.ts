@@ -106,8 +106,25 @@ export class ServedModel implements ModelVersion {
     return this.parts.pool.signature();
   }
 
+  customizedMetadata(): Promise<Record<string, unknown>> {
+    if (this.readyWorkers() === 0) {
+      return Promise.reject(
+        new ServeError(
+          'ServiceUnavailableException',
+          `Model "${this.name}" has no worker to serve describe request. Please use scale workers API to add workers.`,
+        ),
+      );
+    }
+    return this.parts.pool.describeHandler();
+  }
+
   get settings(): ModelVersionSettings {
     return this.current;
+  }
+
+  /** Workers that have loaded the model and take requests. */
+  readyWorkers(): number {
+    return this.parts.pool.readyCount();
   }
 
   /** Workers asked for: what describe reports and what health is judged against. */

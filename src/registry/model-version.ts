@@ -47,4 +47,6 @@ export interface ModelVersion {
   ): Promise<HandlerResponse>;
   /** Inputs and outputs, known once a worker has loaded the model. */
   signature(): ModelSignature | undefined;
+  /** The handler's own metadata for a customized describe; a 503 without a ready worker. */
+  customizedMetadata(): Promise<Record<string, unknown>>;
 }

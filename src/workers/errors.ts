@@ -17,8 +17,30 @@ export class HandlerFailure extends ServeError {
   }
 }
 
-export function workerDied(): ServeError {
-  return new ServeError('InternalServerException', 'Worker died.');
+/** A worker that ran out of memory answers 507, as TorchServe does for a worker killed by OOM. */
+export function workerDied(outOfMemory = false): ServeError {
+  return new ServeError(
+    outOfMemory ? 'InsufficientStorageException' : 'InternalServerException',
+    'Worker died.',
+  );
+}
+
+/** Why a worker did not load; `outOfMemory` makes the register or scale call answer 507. */
+export class WorkerStartError extends Error {
+  constructor(
+    message: string,
+    readonly outOfMemory: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** The messages of allocation failures: V8's heap limit, the runtime's allocators. */
+const outOfMemoryMessage = /out of memory|bad_alloc|failed to allocate/i;
+
+export function isOutOfMemory(error: Error): boolean {
+  const { code } = error as NodeJS.ErrnoException;
+  return code === 'ERR_WORKER_OUT_OF_MEMORY' || outOfMemoryMessage.test(error.message);
 }
 
 export function workerScaledDown(): ServeError {
@@ -32,8 +54,11 @@ export function noWorkers(model: string): ServeError {
   );
 }
 
-export function startFailed(model: string): ServeError {
-  return new ServeError('InternalServerException', `Failed to start workers for model ${model}.`);
+export function startFailed(model: string, outOfMemory = false): ServeError {
+  return new ServeError(
+    outOfMemory ? 'InsufficientStorageException' : 'InternalServerException',
+    `Failed to start workers for model ${model}.`,
+  );
 }
 
 /** Input errors come back as the engine threw them, so the caller can tell a 400 from a 500. */
@@ -42,7 +67,8 @@ export function fromFailure(failure: JobFailure): RequestFailure {
     case 'internal':
       return new ServeError('InternalServerException', failure.message);
     case 'handler':
-      return new HandlerFailure(failure.status, failure.message);
+      // As TorchServe's frontend: a backend's 413 means it ran out of resources.
+      return new HandlerFailure(failure.status === 413 ? 507 : failure.status, failure.message);
     case 'input':
       return failure.name === 'TypeError'
         ? new TypeError(failure.message)

@@ -5,6 +5,7 @@ import {
   isJobFailure,
   type BatchResult,
   type BatchResultMessage,
+  type DescribedMessage,
   type JobErrorMessage,
   type ResultMessage,
   type ToWorker,
@@ -19,7 +20,7 @@ export interface Outgoing {
   copied(): ToWorker;
 }
 
-export type JobReply = ResultMessage | BatchResultMessage | JobErrorMessage;
+export type JobReply = ResultMessage | BatchResultMessage | DescribedMessage | JobErrorMessage;
 
 /** Work for one worker thread, and how the thread's reply settles the caller's promise. */
 export interface Job {
@@ -70,6 +71,22 @@ export function batchJob(
     },
     settle(reply) {
       if (reply.kind === 'batch-result') resolve(reply.results.map(fromResult));
+      else if (reply.kind === 'error') reject(fromFailure(reply.failure));
+      else reject(unexpected(reply.kind));
+    },
+    reject,
+  };
+}
+
+/** The handler's metadata for a customized describe. */
+export function describeJob(resolve: Resolve<Record<string, unknown>>, reject: Reject): Job {
+  return {
+    outgoing(jobId) {
+      const message: ToWorker = { kind: 'describe', jobId };
+      return { message, transferList: [], copied: () => message };
+    },
+    settle(reply) {
+      if (reply.kind === 'described') resolve(reply.metadata);
       else if (reply.kind === 'error') reject(fromFailure(reply.failure));
       else reject(unexpected(reply.kind));
     },

@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { Logger } from '../logging/index.js';
 import type { ModelSignature } from '../engine/index.js';
-import { workerDied, workerScaledDown } from './errors.js';
+import { isOutOfMemory, workerDied, workerScaledDown, WorkerStartError } from './errors.js';
 import type { Job, JobReply, Outgoing } from './jobs.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './protocol.js';
 import type { SpawnThread } from './spawn.js';
@@ -53,6 +53,8 @@ export class PoolWorker {
   private startupTimer: NodeJS.Timeout | null;
   private stopping = false;
   private retiring = false;
+  /** The thread hit its heap limit; its failures answer 507. */
+  private outOfMemory = false;
   private settleReady: { resolve(): void; reject(error: Error): void } | null = null;
 
   constructor(options: PoolWorkerOptions) {
@@ -132,6 +134,7 @@ export class PoolWorker {
   private listen(): void {
     this.thread.on('message', (message: FromWorker) => this.receive(message));
     this.thread.on('error', (error: Error) => {
+      if (isOutOfMemory(error)) this.outOfMemory = true;
       this.logger.error({ err: error }, `Worker ${this.id} threw: ${error.message}`);
     });
     this.thread.once('exit', (code: number) => this.exit(code));
@@ -148,6 +151,7 @@ export class PoolWorker {
         return;
       case 'result':
       case 'batch-result':
+      case 'described':
       case 'error':
         this.finishJob(message);
         return;
@@ -183,7 +187,8 @@ export class PoolWorker {
     );
     this.clearStartupTimer();
     this.status = 'FAILED';
-    this.settleReady?.reject(new Error(reason));
+    const outOfMemory = this.outOfMemory || isOutOfMemory(new Error(reason));
+    this.settleReady?.reject(new WorkerStartError(reason, outOfMemory));
     this.settleReady = null;
     this.requestExit();
     this.options.events.startFailed(this);
@@ -210,7 +215,7 @@ export class PoolWorker {
   private die(): void {
     if (this.status === 'FAILED') return;
     this.status = 'FAILED';
-    this.rejectJob(workerDied());
+    this.rejectJob(workerDied(this.outOfMemory));
     this.requestExit();
     this.options.events.died(this);
   }

@@ -4,8 +4,14 @@ import type { ModelSignature, SessionOptions, Tensor } from '../engine/index.js'
 import type { HandlerRequest, HandlerResponse, HandlerSetup } from '../handlers/index.js';
 import type { Logger } from '../logging/index.js';
 import { backoffSteps } from './backoff.js';
-import { noWorkers, startFailed, workerScaledDown, type RequestFailure } from './errors.js';
-import { batchJob, runJob, type Job } from './jobs.js';
+import {
+  noWorkers,
+  startFailed,
+  WorkerStartError,
+  workerScaledDown,
+  type RequestFailure,
+} from './errors.js';
+import { batchJob, describeJob, runJob, type Job } from './jobs.js';
 import { PoolWorker, type WorkerEvents, type WorkerStatus } from './pool-worker.js';
 import { startWorkerThread, type SpawnThread } from './spawn.js';
 
@@ -28,6 +34,8 @@ export interface WorkerPoolOptions {
   readonly handler?: HandlerSetup;
   /** Told of worker loads, restarts and batch timings, when the server keeps metrics. */
   readonly metrics?: PoolMetrics | undefined;
+  /** Each thread's JavaScript heap limit in MiB; Node's default when absent. */
+  readonly heapLimitMb?: number | undefined;
 }
 
 /** What the pool reports to the server's metrics. */
@@ -106,7 +114,12 @@ export class WorkerPool {
     for (let n = active.length; n < this.target; n++) started.push(this.start(0));
     for (const worker of this.pickToRetire(active, active.length - this.target)) worker.retire();
     const results = await Promise.allSettled(started.map((worker) => worker.ready));
-    if (results.some((result) => result.status === 'rejected')) throw startFailed(this.name);
+    const failures = results.flatMap((result) =>
+      result.status === 'rejected' ? [result.reason as unknown] : [],
+    );
+    if (failures.length === 0) return;
+    const outOfMemory = failures.some((f) => f instanceof WorkerStartError && f.outOfMemory);
+    throw startFailed(this.name, outOfMemory);
   }
 
   /**
@@ -129,11 +142,21 @@ export class WorkerPool {
     return this.enqueue((resolve, reject) => batchJob(requests, resolve, reject));
   }
 
+  /** Asks one worker's handler for its customized describe metadata. */
+  describeHandler(): Promise<Record<string, unknown>> {
+    return this.enqueue((resolve, reject) => describeJob(resolve, reject));
+  }
+
   /** The model's inputs and outputs once any worker has loaded it. */
   signature(): ModelSignature | undefined {
     for (const worker of this.workers.values())
       if (worker.signature !== undefined) return worker.signature;
     return undefined;
+  }
+
+  /** Workers that have loaded the model and take jobs. */
+  readyCount(): number {
+    return [...this.workers.values()].filter((worker) => worker.status === 'READY').length;
   }
 
   describe(): WorkerDescription[] {
@@ -197,6 +220,9 @@ export class WorkerPool {
         modelPath: this.options.modelPath,
         sessionOptions: this.sessionOptions(),
         handler: this.options.handler,
+        ...(this.options.heapLimitMb === undefined
+          ? {}
+          : { heapLimitMb: this.options.heapLimitMb }),
       },
       spawn: this.options.spawnThread ?? startWorkerThread,
       startupTimeoutMs: this.options.startupTimeoutMs,

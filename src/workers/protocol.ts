@@ -7,6 +7,8 @@ export interface WorkerConfig {
   readonly sessionOptions: SessionOptions;
   /** The handler the worker loads after the session; batch jobs need one. */
   readonly handler?: HandlerSetup;
+  /** The thread's JavaScript heap limit in MiB; reaching it ends the thread (a 507). */
+  readonly heapLimitMb?: number;
 }
 
 /** Main thread to worker: run the model once. Tensor buffers travel in the transfer list. */
@@ -26,6 +28,12 @@ export interface BatchMessage {
   readonly requests: HandlerRequest[];
 }
 
+/** Main thread to worker: the handler's metadata for a customized describe. */
+export interface DescribeMessage {
+  readonly kind: 'describe';
+  readonly jobId: number;
+}
+
 /**
  * Main thread to worker: finish the job in hand, release the session and exit. The pool never
  * calls `Worker.terminate()` on a thread that may be inside a run: ending a thread while the
@@ -35,7 +43,7 @@ export interface StopMessage {
   readonly kind: 'stop';
 }
 
-export type ToWorker = RunMessage | BatchMessage | StopMessage;
+export type ToWorker = RunMessage | BatchMessage | DescribeMessage | StopMessage;
 
 /** The model loaded; the worker takes jobs from now on. */
 export interface ReadyMessage {
@@ -87,6 +95,14 @@ export interface BatchResultMessage {
   readonly predictionMs: number;
 }
 
+/** The handler's describe result, a JSON object. */
+export interface DescribedMessage {
+  readonly kind: 'described';
+  readonly jobId: number;
+  readonly metadata: Record<string, unknown>;
+  readonly memoryUsage: number;
+}
+
 export interface JobErrorMessage {
   readonly kind: 'error';
   readonly jobId: number;
@@ -95,4 +111,9 @@ export interface JobErrorMessage {
 }
 
 export type FromWorker =
-  ReadyMessage | LoadFailedMessage | ResultMessage | BatchResultMessage | JobErrorMessage;
+  | ReadyMessage
+  | LoadFailedMessage
+  | ResultMessage
+  | BatchResultMessage
+  | DescribedMessage
+  | JobErrorMessage;

@@ -21,8 +21,13 @@ function sourceBootstrap(): string {
 }
 
 export const startWorkerThread: SpawnThread = (config) => {
-  if (existsSync(fileURLToPath(compiledEntry))) {
-    return new Worker(compiledEntry, { workerData: config });
-  }
-  return new Worker(sourceBootstrap(), { eval: true, workerData: config });
+  const { heapLimitMb } = config;
+  const options = {
+    workerData: config,
+    ...(heapLimitMb === undefined
+      ? {}
+      : { resourceLimits: { maxOldGenerationSizeMb: heapLimitMb } }),
+  };
+  if (existsSync(fileURLToPath(compiledEntry))) return new Worker(compiledEntry, options);
+  return new Worker(sourceBootstrap(), { ...options, eval: true });
 };

@@ -1,6 +1,6 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { FromWorker, ToWorker, WorkerConfig } from './protocol.js';
-import { memoryUsage, messageOf, runBatch, runFeeds } from './worker-jobs.js';
+import { describeModel, memoryUsage, messageOf, runBatch, runFeeds } from './worker-jobs.js';
 import { loadModel, type LoadedModel } from './worker-load.js';
 
 async function load(port: MessagePort, config: WorkerConfig): Promise<LoadedModel | null> {
@@ -33,6 +33,8 @@ function handle(port: MessagePort, model: LoadedModel | null, message: ToWorker)
       return runFeeds(port, model, message);
     case 'batch':
       return runBatch(port, model, message);
+    case 'describe':
+      return describeModel(port, model, message);
   }
 }
 

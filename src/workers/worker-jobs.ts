@@ -1,6 +1,19 @@
 import type { MessagePort } from 'node:worker_threads';
-import { handleBatch, HandlerError, type Outcome, type RunModel } from '../handlers/index.js';
-import type { BatchMessage, BatchResult, FromWorker, JobFailure, RunMessage } from './protocol.js';
+import {
+  describeHandler,
+  handleBatch,
+  HandlerError,
+  type Outcome,
+  type RunModel,
+} from '../handlers/index.js';
+import type {
+  BatchMessage,
+  BatchResult,
+  DescribeMessage,
+  FromWorker,
+  JobFailure,
+  RunMessage,
+} from './protocol.js';
 import { copied, forTransfer } from './transfer.js';
 import { copiedResults, resultsForTransfer } from './transfer-requests.js';
 import type { LoadedModel } from './worker-load.js';
@@ -75,6 +88,27 @@ export async function runBatch(port: MessagePort, model: LoadedModel | null, job
       predictionMs: prediction.elapsedMs(),
     };
     postMoving(port, message, transferList, () => ({ ...message, results: copiedResults(value) }));
+  } catch (error: unknown) {
+    postError(port, job.jobId, error);
+  }
+}
+
+/** Asks the handler for its customized describe metadata. */
+export async function describeModel(
+  port: MessagePort,
+  model: LoadedModel | null,
+  job: DescribeMessage,
+) {
+  try {
+    if (model?.handler == null) throw new Error('The model has no handler to describe it.');
+    const metadata = await describeHandler(model.handler.handler, model.handler.context);
+    const message: FromWorker = {
+      kind: 'described',
+      jobId: job.jobId,
+      metadata,
+      memoryUsage: memoryUsage(),
+    };
+    port.postMessage(message);
   } catch (error: unknown) {
     postError(port, job.jobId, error);
   }

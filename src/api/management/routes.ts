@@ -19,10 +19,16 @@ function listModels(registry: ModelRegistry, context: RequestContext): Reply {
   return { json: body };
 }
 
-function describe(registry: ModelRegistry, context: RequestContext): Reply {
+/** With `customized=true` (not for `all`) the handler's own metadata joins the description. */
+async function describe(registry: ModelRegistry, context: RequestContext): Promise<Reply> {
   const { model_name: name = '', model_version: version } = context.params;
-  const models = version === 'all' ? registry.versions(name) : [registry.get(name, version)];
-  return { json: models.map(describeModel) };
+  if (version === 'all') return { json: registry.versions(name).map(describeModel) };
+  const model = registry.get(name, version);
+  const description = describeModel(model);
+  if (context.query.get('customized')?.toLowerCase() === 'true') {
+    description.customizedMetadata = await model.customizedMetadata();
+  }
+  return { json: [description] };
 }
 
 /** `PUT /models/{m}[/{v}]`: min_worker defaults to 1, max_worker to min_worker. */
