@@ -28,15 +28,11 @@ export async function runForeground(cli: CliConfig): Promise<number> {
   try {
     const config = loadConfig(cli);
     checkServerConfig(config);
-    const logConfig = readLogConfig(config.logConfigFile);
+    const logConfig = readLogConfig(config.logConfigFile, config.logDir);
     claimPidFile(config.pidFile);
     pidFile = config.pidFile;
 
-    const logs = createLogs({
-      logDir: config.logDir,
-      level: logConfig.level,
-      console: process.stdout,
-    });
+    const logs = createLogs({ logDir: config.logDir, config: logConfig, console: process.stdout });
     const server = await startServer(config, logs).catch((error: unknown) => {
       logs.server.error(describe(error));
       throw error;

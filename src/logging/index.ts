@@ -1,2 +1,9 @@
-export { readLogConfig, type LogConfig } from './log-config.js';
+export {
+  logNames,
+  readLogConfig,
+  type LogConfig,
+  type LogDestination,
+  type LogName,
+  type LogTarget,
+} from './log-config.js';
 export { createLogs, silentLogger, type Logger, type LogOptions, type Logs } from './logs.js';

@@ -1,22 +1,21 @@
-import { join } from 'node:path';
 import { pino } from 'pino';
+import type { LogDestination } from '../logging/index.js';
 
 type Destination = ReturnType<typeof pino.destination>;
 
-/** `ts_metrics.log`: opened on the first line, so modes that log nothing leave no file. */
+/**
+ * The metrics log (`ts_metrics.log` by default): opened on the first line, so modes that log
+ * nothing leave no file.
+ */
 export class MetricsLog {
   private file: Destination | undefined;
   private closing: Promise<void> | undefined;
 
-  constructor(private readonly logDir: string) {}
+  constructor(private readonly destination: LogDestination) {}
 
   readonly write = (line: string): void => {
-    if (this.closing !== undefined) return;
-    this.file ??= pino.destination({
-      dest: join(this.logDir, 'ts_metrics.log'),
-      mkdir: true,
-      sync: false,
-    });
+    if (this.closing !== undefined || this.destination.kind === 'off') return;
+    this.file ??= open(this.destination);
     this.file.write(`${line}\n`);
   };
 
@@ -28,10 +27,18 @@ export class MetricsLog {
 
   private async end(): Promise<void> {
     const file = this.file;
-    if (file === undefined) return;
+    // stdout and stderr are written synchronously and stay open for the process.
+    if (file === undefined || this.destination.kind !== 'file') return;
     await new Promise<void>((resolve) => {
       file.once('close', () => resolve());
       file.end();
     });
   }
+}
+
+function open(destination: Exclude<LogDestination, { kind: 'off' }>): Destination {
+  if (destination.kind === 'file') {
+    return pino.destination({ dest: destination.path, mkdir: true, sync: false });
+  }
+  return pino.destination({ dest: destination.kind === 'stdout' ? 1 : 2, sync: true });
 }

@@ -18,7 +18,7 @@ function make(mode: MetricsMode, systemMetrics = false, intervalSec = 60): Made 
   const logDir = mkdtempSync(join(tmpdir(), 'onnxserve-metrics-'));
   const metrics = new ServerMetrics({
     mode,
-    logDir,
+    logFile: { kind: 'file', path: join(logDir, 'ts_metrics.log') },
     diskPath: logDir,
     intervalSec,
     systemMetrics,

@@ -1,7 +1,8 @@
 import { hostname as osHostname } from 'node:os';
+import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import type { Config } from '../config/index.js';
-import type { Logger } from '../logging/index.js';
+import type { LogDestination, Logger } from '../logging/index.js';
 import { families, type FamilyName, type FamilySpec } from './families.js';
 import { ModelMetrics, type MetricsContext } from './model-metrics.js';
 import { MetricsLog } from './metrics-log.js';
@@ -26,8 +27,8 @@ const authFailureReasons: readonly AuthFailureReason[] = [
 
 export interface MetricsOptions {
   readonly mode: MetricsMode;
-  /** Where `ts_metrics.log` goes when some family is logged. */
-  readonly logDir: string;
+  /** Where the metrics log (`ts_metrics.log`) goes when some family is logged. */
+  readonly logFile: LogDestination;
   /** A path on the file system whose usage the disk metrics report. */
   readonly diskPath: string;
   /** Seconds between system-metric samples (`metric_time_interval`). */
@@ -75,7 +76,7 @@ export class ServerMetrics {
   private queues: () => Iterable<QueueDepth> = () => [];
 
   constructor(private readonly options: MetricsOptions) {
-    this.log = new MetricsLog(options.logDir);
+    this.log = new MetricsLog(options.logFile);
     this.hostname = options.hostname ?? osHostname();
     const bound = this.bindFamilies();
     const host = { Level: 'Host', Hostname: this.hostname };
@@ -191,11 +192,15 @@ function metricsMode(value: string): MetricsMode {
 }
 
 /** The server's metrics as its configuration asks. */
-export function createMetrics(config: Config, logger: Logger): ServerMetrics {
+export function createMetrics(
+  config: Config,
+  logger: Logger,
+  logFile: LogDestination = { kind: 'file', path: join(config.logDir, 'ts_metrics.log') },
+): ServerMetrics {
   const { settings } = config;
   return new ServerMetrics({
     mode: metricsMode(settings.metrics_mode),
-    logDir: config.logDir,
+    logFile,
     diskPath: config.workingDir,
     intervalSec: settings.metric_time_interval,
     systemMetrics: !settings.disable_system_metrics,

@@ -46,6 +46,8 @@ export interface ManagerOptions {
   readonly modelStore: string;
   readonly registry: ModelRegistry;
   readonly logger: Logger;
+  /** Where what handlers print goes (`model_log.log`). */
+  readonly modelLog?: Logger;
   /** Where archives are extracted; owned by the server for its lifetime. */
   readonly extractRoot: string;
   /** Called after every change of registered state, e.g. to write a snapshot. */
@@ -144,12 +146,14 @@ export class ModelManager {
       },
       modelPath: archive.serializedFilePath,
       modelName: name,
+      modelVersion: version,
       sessionOptions: sessionOptionsOf(archive),
       minWorkers: 0,
       maxWorkers: 1024,
       startupTimeoutMs: settings.startupTimeout * 1000,
       responseTimeoutMs: settings.responseTimeout * 1000,
       logger,
+      modelLog: this.options.modelLog,
       metrics,
       heapLimitMb: config.settings.worker_heap_limit_mb || undefined,
       ...(this.options.retryBackoffUnitMs === undefined

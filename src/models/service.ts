@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/index.js';
-import type { Logger } from '../logging/index.js';
+import type { Logs } from '../logging/index.js';
 import type { ServerMetrics } from '../metrics/index.js';
 import { ModelRegistry } from '../registry/index.js';
 import { ModelManager } from './manager.js';
@@ -20,9 +20,10 @@ export interface ModelService {
 
 export function createModelService(
   config: Config,
-  logger: Logger,
+  logs: Pick<Logs, 'server' | 'model'>,
   metrics?: ServerMetrics,
 ): ModelService {
+  const logger = logs.server;
   const registry = new ModelRegistry();
   metrics?.watchQueues(() =>
     registry.all().map((model) => ({
@@ -49,6 +50,7 @@ export function createModelService(
     modelStore,
     registry,
     logger,
+    modelLog: logs.model,
     extractRoot,
     onChange: () => recording && record('snapshot'),
     metrics,

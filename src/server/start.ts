@@ -30,14 +30,14 @@ export async function startServer(config: Config, logs: Logs): Promise<RunningSe
   logger.info(summarizeConfig(config));
   for (const warning of config.warnings) logger.warn(warning);
 
-  const metrics = createMetrics(config, logger);
+  const metrics = createMetrics(config, logger, logs.metrics);
   const auth = await setUpTokenAuthorization(config, logger, (reason) =>
     metrics.authFailure(reason),
   ).catch(async (error: unknown) => {
     await metrics.close();
     throw error;
   });
-  const models = createModelService(config, logger, metrics);
+  const models = createModelService(config, logs, metrics);
   const { registry } = models;
   const routes = buildRouteTable({
     version,

@@ -24,6 +24,8 @@ export type JobReply = ResultMessage | BatchResultMessage | DescribedMessage | J
 
 /** Work for one worker thread, and how the thread's reply settles the caller's promise. */
 export interface Job {
+  /** The ids of the client requests this job answers, for log lines about it. */
+  readonly requestIds?: readonly string[];
   outgoing(jobId: number): Outgoing;
   settle(reply: JobReply): void;
   reject(error: Error): void;
@@ -60,6 +62,7 @@ export function batchJob(
   reject: Reject,
 ): Job {
   return {
+    requestIds: requests.map((request) => request.requestId),
     outgoing(jobId) {
       const { value, transferList } = requestsForTransfer(requests);
       const message: ToWorker = { kind: 'batch', jobId, requests: value };

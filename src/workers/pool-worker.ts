@@ -5,6 +5,7 @@ import { isOutOfMemory, workerDied, workerScaledDown, WorkerStartError } from '.
 import type { Job, JobReply, Outgoing } from './jobs.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './protocol.js';
 import type { SpawnThread } from './spawn.js';
+import { pipeThreadOutput } from './thread-output.js';
 
 export type WorkerStatus = 'READY' | 'LOADING' | 'UNLOADING' | 'FAILED';
 
@@ -13,7 +14,7 @@ export interface WorkerEvents {
   ready(worker: PoolWorker): void;
   startFailed(worker: PoolWorker): void;
   /** The worker answered a job `elapsedMs` after it was sent; settled right after this. */
-  answered(worker: PoolWorker, reply: JobReply, elapsedMs: number): void;
+  answered(worker: PoolWorker, reply: JobReply, elapsedMs: number, job: Job): void;
   /** The worker finished a job and can take another. */
   idle(worker: PoolWorker): void;
   /** The worker exited or stopped answering; its job is already rejected. */
@@ -29,6 +30,8 @@ export interface PoolWorkerOptions {
   /** Consecutive start failures before this worker, for the back-off of its replacement. */
   readonly failures: number;
   readonly logger: Logger;
+  /** Where the thread's printed output goes; dropped when absent. */
+  readonly modelLog?: Logger | undefined;
   readonly events: WorkerEvents;
 }
 
@@ -68,6 +71,7 @@ export class PoolWorker {
     // The pool reports start failures through scale(); this keeps an unobserved one quiet.
     this.ready.catch(() => undefined);
     this.thread = options.spawn(options.config);
+    pipeThreadOutput(this.thread, options.modelLog?.child({ worker: options.id }));
     this.exited = new Promise((resolve) => this.thread.once('exit', () => resolve()));
     this.startupTimer = setTimeout(
       () => this.failStart(`did not load within ${options.startupTimeoutMs} ms`),
@@ -174,7 +178,7 @@ export class PoolWorker {
     clearTimeout(current.timer);
     this.job = null;
     this.memoryUsage = message.memoryUsage;
-    this.options.events.answered(this, message, performance.now() - current.sentAt);
+    this.options.events.answered(this, message, performance.now() - current.sentAt, current.job);
     current.job.settle(message);
     if (this.retiring) this.stop(workerScaledDown());
     else this.options.events.idle(this);
@@ -196,6 +200,7 @@ export class PoolWorker {
 
   private timeOut(): void {
     this.logger.warn(
+      { requestIds: this.job?.job.requestIds },
       `Worker ${this.id} did not answer within ${this.options.responseTimeoutMs} ms.`,
     );
     this.die();
@@ -208,7 +213,10 @@ export class PoolWorker {
       this.failStart(`exited with code ${code} while loading`);
       return;
     }
-    this.logger.warn(`Worker ${this.id} exited unexpectedly with code ${code}.`);
+    this.logger.warn(
+      { requestIds: this.job?.job.requestIds },
+      `Worker ${this.id} exited unexpectedly with code ${code}.`,
+    );
     this.die();
   }
 

@@ -13,12 +13,15 @@ import {
 } from './errors.js';
 import { batchJob, describeJob, runJob, type Job } from './jobs.js';
 import { PoolWorker, type WorkerEvents, type WorkerStatus } from './pool-worker.js';
+import { isJobFailure, type BatchResult } from './protocol.js';
 import { startWorkerThread, type SpawnThread } from './spawn.js';
 
 export interface WorkerPoolOptions {
   readonly modelPath: string;
   /** Used in messages; the model file's name when absent. */
   readonly modelName?: string;
+  /** Joins the model's name on every log line, when known. */
+  readonly modelVersion?: string;
   /** `intraOpThreads` defaults to the cores divided among the workers being scaled to. */
   readonly sessionOptions?: SessionOptions;
   readonly minWorkers: number;
@@ -28,6 +31,8 @@ export interface WorkerPoolOptions {
   /** One step of the Fibonacci back-off between restarts of a failed worker; 1000 by default. */
   readonly retryBackoffUnitMs?: number;
   readonly logger: Logger;
+  /** Where the threads' stdout and stderr go, a line at a time; dropped when absent. */
+  readonly modelLog?: Logger | undefined;
   /** Starts a worker thread; tests pass a wrapper to reach the threads. */
   readonly spawnThread?: SpawnThread;
   /** The handler each worker loads after the model; `runBatch` needs one. */
@@ -65,6 +70,7 @@ export class WorkerPool {
   private readonly options: WorkerPoolOptions;
   private readonly name: string;
   private readonly logger: Logger;
+  private readonly modelLog: Logger | undefined;
   private readonly workers = new Map<number, PoolWorker>();
   private readonly queue: QueuedJob[] = [];
   private readonly restarts = new Set<NodeJS.Timeout>();
@@ -78,15 +84,18 @@ export class WorkerPool {
     checkBounds(options);
     this.options = options;
     this.name = options.modelName ?? basename(options.modelPath);
-    this.logger = options.logger.child({ model: this.name });
+    const bindings = { model: this.name, version: options.modelVersion };
+    this.logger = options.logger.child(bindings);
+    this.modelLog = options.modelLog?.child(bindings);
     this.events = {
       ready: (worker) => {
         options.metrics?.workerLoaded(worker.id, Date.now() - worker.startTime.getTime());
         this.dispatch();
       },
-      answered: (_worker, reply, elapsedMs) => {
+      answered: (worker, reply, elapsedMs, job) => {
         if (reply.kind !== 'batch-result') return;
         options.metrics?.batchTimed(elapsedMs, reply.handlerMs, reply.predictionMs);
+        this.logHandlerFailures(worker.id, reply.results, job.requestIds ?? []);
       },
       idle: () => this.dispatch(),
       startFailed: (worker) => {
@@ -229,6 +238,7 @@ export class WorkerPool {
       responseTimeoutMs: this.options.responseTimeoutMs,
       failures,
       logger: this.logger,
+      modelLog: this.modelLog,
       events: this.events,
     });
     this.workers.set(worker.id, worker);
@@ -263,6 +273,20 @@ export class WorkerPool {
       let job = this.queue.shift();
       while (job !== undefined && !worker.assign(job.id, job)) job = this.queue.shift();
     }
+  }
+
+  /** A handler's own errors (not bad input) go to the model log with the request they failed. */
+  private logHandlerFailures(
+    workerId: number,
+    results: readonly BatchResult[],
+    requestIds: readonly string[],
+  ): void {
+    if (this.modelLog === undefined) return;
+    results.forEach((result, index) => {
+      if (!isJobFailure(result) || result.kind === 'input') return;
+      const requestId = requestIds[index];
+      this.modelLog?.error({ worker: workerId, requestId }, `Handler failed: ${result.message}`);
+    });
   }
 
   /** Schedules a new worker after the Fibonacci back-off, if the pool still wants one. */

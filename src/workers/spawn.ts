@@ -24,6 +24,9 @@ export const startWorkerThread: SpawnThread = (config) => {
   const { heapLimitMb } = config;
   const options = {
     workerData: config,
+    // Read by the pool, which sends what handlers print to the model log.
+    stdout: true,
+    stderr: true,
     ...(heapLimitMb === undefined
       ? {}
       : { resourceLimits: { maxOldGenerationSizeMb: heapLimitMb } }),
