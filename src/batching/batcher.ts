@@ -1,3 +1,4 @@
+import type { CancelSignal } from './cancel-signal.js';
 import { checkBatcherOptions, checkSlots, type BatcherOptions } from './options.js';
 import { Waiter } from './waiter.js';
 import { WaitingList } from './waiting-list.js';
@@ -31,7 +32,7 @@ export class Batcher<Item, Result> {
    * reason, or `describeRefusal()` when there is no slot or the queue is full. An abort while the
    * item waits takes it out; once its batch runs, an abort changes nothing.
    */
-  submit(item: Item, signal?: AbortSignal): Promise<Result> {
+  submit(item: Item, signal?: CancelSignal): Promise<Result> {
     const refusal = this.refusal();
     if (refusal !== undefined) return Promise.reject(refusal);
     return new Promise((resolve, reject) => {

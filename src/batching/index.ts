@@ -1,2 +1,3 @@
 export { Batcher } from './batcher.js';
 export type { BatcherOptions } from './options.js';
+export type { CancelListener, CancelSignal } from './cancel-signal.js';

@@ -1,3 +1,4 @@
+import type { CancelSignal } from './cancel-signal.js';
 import type { Linked } from './waiting-list.js';
 
 const once = { once: true } as const;
@@ -12,7 +13,7 @@ export class Waiter<Item, Result> implements Linked<Waiter<Item, Result>> {
     readonly item: Item,
     readonly resolve: (result: Result) => void,
     readonly reject: (error: unknown) => void,
-    readonly signal: AbortSignal | undefined,
+    readonly signal: CancelSignal | undefined,
     private readonly onAbort: (waiter: Waiter<Item, Result>) => void,
   ) {}
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { pino, type Level, type Logger } from 'pino';
+import { createAccessLog, type AccessLog } from './access-log.js';
 import { consoleStream } from './console-stream.js';
 import type { LogConfig, LogDestination, LogTarget } from './log-config.js';
 
@@ -18,7 +19,7 @@ export interface Logs {
   /** JSON lines about the server: `ts_log.log`. */
   readonly server: Logger;
   /** One JSON line per request: `access_log.log`. */
-  readonly access: Logger;
+  readonly access: AccessLog;
   /** What handler code prints, one JSON line per line printed: `model_log.log`. */
   readonly model: Logger;
   /** Where `metrics_mode=log` writes its lines (`ts_metrics.log`). */
@@ -27,26 +28,21 @@ export interface Logs {
   flush(): void;
 }
 
-type Destination = ReturnType<typeof pino.destination>;
-
 /** Never logged, whatever a caller passes: credentials in headers. */
 const redact = {
   paths: ['headers.authorization', 'req.headers.authorization', '*.authorization'],
   censor: '[redacted]',
 };
 
+/** Buffered access lines reach their file within this time, even when traffic is light. */
+const FLUSH_INTERVAL_MS = 1000;
+
 export function createLogs(options: LogOptions): Logs {
   mkdirSync(options.logDir, { recursive: true });
   const { logs } = options.config;
-  const buffered: Destination[] = [];
-  const open = (target: LogTarget, minLength: number): Destination | null => {
-    const destination = openDestination(target.destination, minLength);
-    if (destination !== null && minLength > 0) buffered.push(destination);
-    return destination;
-  };
 
-  const serverFile = open(logs.server, 0);
   const streams: pino.StreamEntry[] = [];
+  const serverFile = openDestination(logs.server.destination);
   if (serverFile !== null) streams.push({ stream: serverFile, level: logs.server.level });
   if (options.config.console && options.console !== null) {
     streams.push({ stream: consoleStream(options.console), level: 'info' });
@@ -56,34 +52,22 @@ export function createLogs(options: LogOptions): Logs {
     pino.multistream(streams),
   );
 
-  const access = fileLogger(logs.access, open(logs.access, 4096));
-  const flush = (): void => {
-    for (const destination of buffered) flushQuietly(destination);
-  };
-  // Buffered lines reach their file within a second, even when traffic is light.
-  setInterval(flush, FLUSH_INTERVAL_MS).unref();
+  const access = createAccessLog(logs.access.destination, logs.access.level);
+  setInterval(() => access.flush(), FLUSH_INTERVAL_MS).unref();
 
   return {
     server,
     access,
-    model: fileLogger(logs.model, open(logs.model, 0)),
+    model: fileLogger(logs.model),
     metrics: logs.metrics.destination,
-    flush,
+    flush: () => access.flush(),
   };
 }
 
-const FLUSH_INTERVAL_MS = 1000;
+type Destination = ReturnType<typeof pino.destination>;
 
-/** A destination still opening its file has nothing to flush yet. */
-function flushQuietly(destination: Destination): void {
-  try {
-    destination.flushSync();
-  } catch {
-    // Not ready yet: its lines are written once it opens.
-  }
-}
-
-function openDestination(destination: LogDestination, minLength: number): Destination | null {
+/** Line by line and synchronously: these logs are not on the path of every request. */
+function openDestination(destination: LogDestination): Destination | null {
   switch (destination.kind) {
     case 'off':
       return null;
@@ -92,16 +76,12 @@ function openDestination(destination: LogDestination, minLength: number): Destin
     case 'stderr':
       return pino.destination({ dest: 2, sync: true });
     case 'file':
-      return pino.destination({
-        dest: destination.path,
-        mkdir: true,
-        minLength,
-        sync: minLength === 0,
-      });
+      return pino.destination({ dest: destination.path, mkdir: true, sync: true });
   }
 }
 
-function fileLogger(target: LogTarget, destination: Destination | null): Logger {
+function fileLogger(target: LogTarget): Logger {
+  const destination = openDestination(target.destination);
   if (destination === null) return pino({ level: 'silent' });
   return pino({ level: target.level, base: undefined, redact }, destination);
 }

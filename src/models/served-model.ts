@@ -1,6 +1,6 @@
 import { unlink } from 'node:fs/promises';
 import { discardArchive, type ModelArchive } from '../archive/index.js';
-import { Batcher } from '../batching/index.js';
+import { Batcher, type CancelSignal } from '../batching/index.js';
 import type { ModelSignature } from '../engine/index.js';
 import { ServeError } from '../errors/index.js';
 import type { HandlerRequest, HandlerResponse } from '../handlers/index.js';
@@ -66,7 +66,7 @@ export class ServedModel implements ModelVersion {
    */
   predict(
     request: HandlerRequest,
-    signal?: AbortSignal,
+    signal?: CancelSignal,
     requestedVersion?: string,
   ): Promise<HandlerResponse> {
     const series = this.parts.metrics?.requests(requestedVersion ?? 'default');
@@ -78,7 +78,7 @@ export class ServedModel implements ModelVersion {
   private async measured(
     request: HandlerRequest,
     series: RequestSeries,
-    signal: AbortSignal | undefined,
+    signal: CancelSignal | undefined,
   ): Promise<HandlerResponse> {
     series.received();
     const queuedAt = performance.now();

@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../batching/index.js';
 import type { ModelSignature } from '../engine/index.js';
 import type { HandlerRequest, HandlerResponse } from '../handlers/index.js';
 
@@ -42,7 +43,7 @@ export interface ModelVersion {
    */
   predict(
     request: HandlerRequest,
-    signal?: AbortSignal,
+    signal?: CancelSignal,
     requestedVersion?: string,
   ): Promise<HandlerResponse>;
   /** Inputs and outputs, known once a worker has loaded the model. */

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ServeError } from '../errors/index.js';
-import { silentLogger } from '../logging/index.js';
+import { createAccessLog, silentLogger } from '../logging/index.js';
 import { createDispatcher } from './dispatcher.js';
 import type { Guard } from './guard.js';
 import { createReplyWriter } from './responses.js';
@@ -68,7 +68,7 @@ describe('dispatcher', () => {
         healthOpen: true,
         isDraining: () => draining,
         serverLog: silentLogger(),
-        accessLog: silentLogger(),
+        accessLog: createAccessLog({ kind: 'off' }, 'info'),
       }),
     );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

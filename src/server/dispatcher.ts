@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ServeError } from '../errors/index.js';
-import type { Logger } from '../logging/index.js';
+import type { AccessLog, Logger } from '../logging/index.js';
 import { readBody, tooLarge } from './body.js';
+import { ClientSignal } from './client-signal.js';
 import { stripCredentials, type Guard } from './guard.js';
 import type { ReplyWriter } from './responses.js';
 import type { Access, ApiName, KeyScope, RequestContext, Route } from './route.js';
@@ -18,7 +19,7 @@ export interface DispatcherOptions {
   readonly healthOpen: boolean;
   readonly isDraining: () => boolean;
   readonly serverLog: Logger;
-  readonly accessLog: Logger;
+  readonly accessLog: AccessLog;
   /** Counts every reply by status class once it is written. */
   readonly metrics?: { response(status: number): void } | undefined;
 }
@@ -90,7 +91,7 @@ export function createDispatcher(options: DispatcherOptions): RequestListener {
       query: new URLSearchParams(queryStart < 0 ? '' : url.slice(queryStart + 1)),
       apis: options.apis,
       readBody: () => readBody(req, options.maxRequestSize),
-      clientSignal: () => clientSignal(res),
+      clientSignal: () => new ClientSignal(res),
     };
     return options.writer.write(res, requestId, await route.handle(context));
   }
@@ -131,13 +132,4 @@ export function createDispatcher(options: DispatcherOptions): RequestListener {
         options.serverLog.error({ err: error, requestId }, 'Reply failed'),
       );
   };
-}
-
-function clientSignal(res: ServerResponse): AbortSignal {
-  const controller = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished)
-      controller.abort(new ServeError('ServiceUnavailableException', 'Client went away.'));
-  });
-  return controller.signal;
 }

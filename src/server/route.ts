@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { CancelSignal } from '../batching/index.js';
 
 /** The three APIs TorchServe serves; a listener serves one or more of them. */
 export type ApiName = 'inference' | 'management' | 'metrics';
@@ -24,7 +25,7 @@ export interface RequestContext {
   /** The request body, read up to `max_request_size` (413 beyond). */
   readBody(): Promise<Buffer>;
   /** A signal that aborts if the client goes away before its reply is written. */
-  clientSignal(): AbortSignal;
+  clientSignal(): CancelSignal;
 }
 
 /** What a handler answers. `json` is pretty-printed the way TorchServe's frontend does it. */

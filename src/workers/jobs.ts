@@ -58,13 +58,14 @@ export function runJob(
 /** Raw requests for the worker's handler; each settles with its response or its own failure. */
 export function batchJob(
   requests: readonly HandlerRequest[],
+  keepHeaders: boolean,
   resolve: Resolve<(HandlerResponse | RequestFailure)[]>,
   reject: Reject,
 ): Job {
   return {
     requestIds: requests.map((request) => request.requestId),
     outgoing(jobId) {
-      const { value, transferList } = requestsForTransfer(requests);
+      const { value, transferList } = requestsForTransfer(requests, keepHeaders);
       const message: ToWorker = { kind: 'batch', jobId, requests: value };
       return {
         message,

@@ -148,7 +148,9 @@ export class WorkerPool {
    */
   runBatch(requests: readonly HandlerRequest[]): Promise<(HandlerResponse | RequestFailure)[]> {
     if (requests.length === 0) return Promise.resolve([]);
-    return this.enqueue((resolve, reject) => batchJob(requests, resolve, reject));
+    // Only a handler of the archive's own may read headers; the built-in ones never do.
+    const keepHeaders = this.options.handler?.spec?.kind === 'file';
+    return this.enqueue((resolve, reject) => batchJob(requests, keepHeaders, resolve, reject));
   }
 
   /** Asks one worker's handler for its customized describe metadata. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import type { Tensor } from '../engine/index.js';
 import { forTransfer } from './transfer.js';
 import { requestsForTransfer } from './transfer-requests.js';
@@ -48,4 +48,33 @@ test('copies a pooled Buffer rather than detaching the pool, whose own slice is 
   port2.close();
   assert.deepEqual([...pooled], [7, 8, 9], 'the pooled Buffer still holds its bytes');
   assert.notEqual(transferList[0], pooled.buffer);
+});
+
+test('packs small inputs of a batch into one moved buffer, and moves a large one on its own', () => {
+  const large = new Uint8Array(100_000).fill(3);
+  const requests = [
+    { requestId: '1', inputs: [{ name: 'body', data: Buffer.from('first') }], headers: {} },
+    {
+      requestId: '2',
+      inputs: [
+        { name: 'a', data: Buffer.from('second') },
+        { name: 'b', data: large },
+      ],
+      headers: {},
+    },
+  ];
+  const { value, transferList } = requestsForTransfer(requests);
+  assert.equal(transferList.length, 2, 'one pack and the large input');
+
+  const { port1, port2 } = new MessageChannel();
+  port1.postMessage(value, transferList);
+  const received = receiveMessageOnPort(port2)?.message as typeof requests;
+  port1.close();
+  port2.close();
+  const text = (data: Uint8Array) => Buffer.from(data).toString();
+  assert.equal(text(received[0]?.inputs[0]?.data ?? new Uint8Array()), 'first');
+  assert.equal(text(received[1]?.inputs[0]?.data ?? new Uint8Array()), 'second');
+  assert.equal(received[1]?.inputs[1]?.data.byteLength, 100_000);
+  assert.equal(large.byteLength, 0, 'the large input moved');
+  assert.equal(requests[0]?.inputs[0]?.data.toString(), 'first', 'small inputs were copied');
 });
