@@ -1,9 +1,13 @@
 import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import type { Engine, ModelSession, SessionOptions, Tensor, TensorInfo } from './engine.js';
+import { loadDirectSession, type RuntimeSession } from './ort-binding.js';
 import { isTensorType } from './tensor-data.js';
 import { validateFeeds } from './validate-feeds.js';
 
-/** The engine backed by ONNX Runtime on the CPU. The only module that imports the runtime. */
+/**
+ * The engine backed by ONNX Runtime on the CPU. The only module, with its binding helper, that
+ * imports the runtime.
+ */
 export function createOnnxRuntimeEngine(): Engine {
   return { load: loadSession };
 }
@@ -18,12 +22,13 @@ async function loadSession(modelPath: string, options: SessionOptions = {}): Pro
   }
 }
 
-async function createSession(
-  modelPath: string,
-  options: SessionOptions,
-): Promise<InferenceSession> {
+async function createSession(modelPath: string, options: SessionOptions): Promise<RuntimeSession> {
+  const ortOptions = toOrtOptions(options);
   try {
-    return await InferenceSession.create(modelPath, toOrtOptions(options));
+    return (
+      loadDirectSession(modelPath, ortOptions) ??
+      (await InferenceSession.create(modelPath, ortOptions))
+    );
   } catch (error: unknown) {
     throw new Error(`Cannot load '${modelPath}' as an ONNX model: ${runtimeReason(error)}`);
   }
@@ -40,7 +45,7 @@ function toOrtOptions(options: SessionOptions): InferenceSession.SessionOptions 
   return ortOptions;
 }
 
-function wrapSession(session: InferenceSession, modelPath: string): ModelSession {
+function wrapSession(session: RuntimeSession, modelPath: string): ModelSession {
   const inputs = session.inputMetadata.map((value) => toTensorInfo(value, modelPath));
   const outputs = session.outputMetadata.map((value) => toTensorInfo(value, modelPath));
   let disposed = false;
@@ -77,14 +82,14 @@ function normalizeDim(dim: number | string): number | string {
 }
 
 async function runChecked(
-  session: InferenceSession,
+  session: RuntimeSession,
   feeds: Readonly<Record<string, Tensor>>,
 ): Promise<Record<string, Tensor>> {
   const ortFeeds: Record<string, OrtTensor> = {};
   for (const [name, tensor] of Object.entries(feeds)) {
     ortFeeds[name] = new OrtTensor(tensor.type, tensor.data, tensor.dims);
   }
-  let results: InferenceSession.ReturnType;
+  let results: Record<string, OrtTensor>;
   try {
     results = await session.run(ortFeeds);
   } catch (error: unknown) {
