@@ -24,20 +24,23 @@ export interface ReplyWriter {
  * headers when configured, and `Connection: close` on errors. Returns the status written.
  */
 export function createReplyWriter(corsHeaders: readonly [string, string][]): ReplyWriter {
-  const fixedHeaders = [...noCacheHeaders, ...corsHeaders];
+  const fixedHeaders = [...noCacheHeaders, ...corsHeaders].flat();
 
   function write(res: ServerResponse, requestId: string, reply: Reply): number {
     const status = reply.status ?? 200;
     const payload = reply.json === undefined ? (reply.body ?? '') : formatJson(reply.json);
     const contentType = reply.json === undefined ? reply.contentType : 'application/json';
 
-    const headers: [string, string][] = [['x-request-id', requestId], ...fixedHeaders];
-    if (contentType !== undefined) headers.push(['Content-Type', contentType]);
-    for (const [name, value] of Object.entries(reply.headers ?? {})) headers.push([name, value]);
-    headers.push(['Content-Length', String(Buffer.byteLength(payload))]);
-    if (status >= 400) headers.push(['Connection', 'close']);
+    // One flat [name, value, …] list: writeHead takes it as it is.
+    const headers = ['x-request-id', requestId, ...fixedHeaders];
+    if (contentType !== undefined) headers.push('Content-Type', contentType);
+    if (reply.headers !== undefined) {
+      for (const name in reply.headers) headers.push(name, reply.headers[name] as string);
+    }
+    headers.push('Content-Length', String(Buffer.byteLength(payload)));
+    if (status >= 400) headers.push('Connection', 'close');
 
-    res.writeHead(status, headers.flat());
+    res.writeHead(status, headers);
     res.end(payload);
     return status;
   }
