@@ -35,6 +35,8 @@ function configLines(dir: string, auth: boolean): string {
     inference_address: 'http://127.0.0.1:0',
     management_address: 'http://127.0.0.2:0',
     metrics_address: 'http://127.0.0.3:0',
+    grpc_inference_port: '0',
+    grpc_management_port: '0',
     pid_file: join(dir, 'server.pid'),
   };
   if (!auth) settings.disable_token_authorization = 'true';
@@ -56,7 +58,7 @@ export async function startServer(request: ServerRequest): Promise<RunningServer
     ready: /Model server started/,
     timeoutMs: 120_000,
   });
-  const inferenceUrl = /Inference API bind to: (\S+)/.exec(started.output())?.[1];
+  const inferenceUrl = /(?<!gRPC )\bInference API bind to: (\S+)/.exec(started.output())?.[1];
   if (inferenceUrl === undefined) {
     await started.stop();
     throw new Error(`no inference address in:\n${started.output()}`);

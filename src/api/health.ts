@@ -6,6 +6,13 @@ export interface HealthSource {
   isHealthy(): boolean;
 }
 
+/** What `/ping` answers (and gRPC Ping carries as text): Healthy, or 500 Unhealthy. */
+export function pingReply(health: HealthSource): { status: number; json: { status: string } } {
+  return health.isHealthy()
+    ? { status: 200, json: { status: 'Healthy' } }
+    : { status: 500, json: { status: 'Unhealthy' } };
+}
+
 /** `/ping` (TorchServe) and `/v2/health/live|ready` (Open Inference Protocol). */
 export function healthRoutes(health: HealthSource): Route[] {
   return [
@@ -15,10 +22,7 @@ export function healthRoutes(health: HealthSource): Route[] {
       methods: 'ANY',
       access: 'health',
       summary: 'Server health: Healthy or Unhealthy.',
-      handle: () =>
-        health.isHealthy()
-          ? { json: { status: 'Healthy' } }
-          : { status: 500, json: { status: 'Unhealthy' } },
+      handle: () => pingReply(health),
     },
     {
       apis: ['inference'],

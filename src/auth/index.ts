@@ -6,10 +6,22 @@ import type { Route } from '../server/route.js';
 import { KEY_FILE_NAME } from './key-file.js';
 import type { FailureReason } from './messages.js';
 import { tokenRoutes } from './token-api.js';
-import { TokenAuthorization } from './token-authorization.js';
+import type { KeyKind } from './keys.js';
+import { TokenAuthorization, type PresentedRequest } from './token-authorization.js';
 
 export { parseAuthorization, type PresentedCredential } from './bearer.js';
 export { KEY_FILE_NAME } from './key-file.js';
+export type { PresentedRequest } from './token-authorization.js';
+
+/**
+ * The key check for transports other than HTTP (gRPC): throws the guard's 401 or 429 ServeError,
+ * with the same throttling, failure log and metrics. `route` names the call in the log.
+ */
+export type CredentialCheck = (
+  presented: PresentedRequest,
+  scopes: readonly KeyKind[],
+  route: string,
+) => void;
 
 /** Token authorization as the server uses it: the guard, the token API routes, and shutdown. */
 export interface AuthSetup {
@@ -17,6 +29,7 @@ export interface AuthSetup {
   /** Absolute path of key_file.json; undefined when authorization is off. */
   readonly keyFilePath: string | undefined;
   readonly guard: Guard;
+  readonly authorize: CredentialCheck;
   readonly routes: readonly Route[];
   close(): Promise<void>;
 }
@@ -34,6 +47,7 @@ export async function setUpTokenAuthorization(
       enabled: false,
       keyFilePath: undefined,
       guard: openGuard,
+      authorize: () => undefined,
       routes: [],
       close: () => Promise.resolve(),
     };
@@ -54,6 +68,7 @@ export async function setUpTokenAuthorization(
     enabled: true,
     keyFilePath: authorization.keyFilePath,
     guard: authorization,
+    authorize: (presented, scopes, route) => authorization.authorize(presented, scopes, route),
     routes: tokenRoutes(authorization),
     close: () => authorization.close(),
   };

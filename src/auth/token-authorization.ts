@@ -26,6 +26,14 @@ export interface TokenAuthorizationOptions {
   readonly onFailure?: ((reason: FailureReason | 'throttled') => void) | undefined;
 }
 
+/** What a request presents to the key check, whatever its transport. */
+export interface PresentedRequest {
+  /** The `Authorization` header or `authorization` metadata value, if any. */
+  readonly authorization: string | undefined;
+  /** The client's address, which failures are throttled by. */
+  readonly remote: string;
+}
+
 const allKinds: readonly KeyKind[] = ['management', 'inference', 'token'];
 
 /**
@@ -64,7 +72,16 @@ export class TokenAuthorization implements Guard {
   }
 
   check(req: IncomingMessage, scopes: readonly KeyKind[], path: string): void {
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const remote = req.socket.remoteAddress ?? 'unknown';
+    this.authorize({ authorization: req.headers.authorization, remote }, scopes, path);
+  }
+
+  /**
+   * The check without HTTP (gRPC reads the same credentials from its metadata): throws a 401 or
+   * 429 ServeError unless `presented` holds a live key of one of `scopes`. `route` is for the log.
+   */
+  authorize(presented: PresentedRequest, scopes: readonly KeyKind[], route: string): void {
+    const address = presented.remote;
     const now = Date.now();
     const waitMs = this.throttle.retryAfterMs(address, now);
     if (waitMs > 0) {
@@ -74,14 +91,11 @@ export class TokenAuthorization implements Guard {
       });
     }
 
-    const reason = this.verify(req.headers.authorization, scopes, now);
+    const reason = this.verify(presented.authorization, scopes, now);
     if (reason === undefined) return;
     this.options.onFailure?.(reason);
 
-    this.options.logger.warn(
-      { remote: address, route: path, reason },
-      'Token authorization failed',
-    );
+    this.options.logger.warn({ remote: address, route, reason }, 'Token authorization failed');
     if (this.throttle.recordFailure(address, now)) {
       this.options.logger.warn(
         { remote: address },

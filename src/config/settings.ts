@@ -3,6 +3,7 @@ import {
   integerIn,
   oneOf,
   parseBoolean,
+  parseHost,
   parseJsonObject,
   parseList,
   parseNonEmptyText,
@@ -38,6 +39,8 @@ function address(port: number, tlsPort: number, fallback: string): SettingSpec<L
 
 const MINUTES_PER_YEAR = 525_600;
 const SECONDS_PER_DAY = 86_400;
+/** The longest delay a Node timer takes (unset means no limit). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Every `config.properties` key onnxserve reads, with TorchServe's names and defaults except
@@ -50,6 +53,15 @@ export const settingSpecs = {
   enable_metrics_api: setting({ fallback: true, parse: parseBoolean }),
   private_key_file: optional(parseNonEmptyText),
   certificate_file: optional(parseNonEmptyText),
+  grpc_inference_address: setting({ fallback: '127.0.0.1', parse: parseHost }),
+  grpc_management_address: setting({ fallback: '127.0.0.1', parse: parseHost }),
+  grpc_inference_port: setting({ fallback: 7070, parse: integerIn(0, 65535) }),
+  grpc_management_port: setting({ fallback: 7071, parse: integerIn(0, 65535) }),
+  grpc_inference_max_connection_age_ms: optional(integerIn(1, MAX_TIMER_MS)),
+  grpc_inference_max_connection_age_grace_ms: optional(integerIn(1, MAX_TIMER_MS)),
+  grpc_management_max_connection_age_ms: optional(integerIn(1, MAX_TIMER_MS)),
+  grpc_management_max_connection_age_grace_ms: optional(integerIn(1, MAX_TIMER_MS)),
+  enable_grpc_ssl: setting({ fallback: false, parse: parseBoolean }),
 
   model_store: optional(parseNonEmptyText),
   load_models: setting({ fallback: [] as readonly string[], parse: parseList }),
@@ -128,11 +140,6 @@ export const acceptedTorchServeKeys: ReadonlySet<string> = new Set([
   'keystore',
   'keystore_pass',
   'keystore_type',
-  'grpc_inference_address',
-  'grpc_management_address',
-  'grpc_inference_port',
-  'grpc_management_port',
-  'enable_grpc_ssl',
   'ts_open_inference_protocol',
   'use_native_io',
   'io_ratio',

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { integerIn, oneOf, parseBoolean, parsePatternList, positiveNumberUpTo } from './values.js';
+import {
+  integerIn,
+  oneOf,
+  parseBoolean,
+  parseHost,
+  parsePatternList,
+  positiveNumberUpTo,
+} from './values.js';
 
 describe('setting value parsers', () => {
   it('reads booleans in any case and refuses anything else with a TypeError naming key and value', () => {
@@ -51,5 +58,14 @@ describe('setting value parsers', () => {
       () => parsePatternList('([', 'allowed_urls'),
       /allowed_urls=.*not a valid regular expression/,
     );
+  });
+
+  it('reads host names and IP addresses, IPv6 with or without brackets', () => {
+    assert.equal(parseHost(' 127.0.0.1 ', 'host'), '127.0.0.1');
+    assert.equal(parseHost('[::1]', 'host'), '::1');
+    assert.equal(parseHost('models.internal', 'host'), 'models.internal');
+    for (const raw of ['', 'http://x', 'a b', '1:2:3']) {
+      assert.throws(() => parseHost(raw, 'host'), TypeError, raw);
+    }
   });
 });

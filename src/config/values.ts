@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * Parsers for raw setting values. Each one receives the text as written and the key it belongs
  * to, and throws TypeError (wrong kind) or RangeError (out of range) naming both.
@@ -64,6 +66,15 @@ export const parseNonEmptyText: ValueParser<string> = (raw, key) => {
   const text = raw.trim();
   if (text === '') throw new TypeError(`${describe(key, raw)}: expected a value`);
   return text;
+};
+
+/** A host name or IP address; IPv6 may be written in brackets. */
+export const parseHost: ValueParser<string> = (raw, key) => {
+  const host = parseNonEmptyText(raw, key).replace(/^\[(.*)\]$/, '$1');
+  if (/[\s/]/.test(host) || (host.includes(':') && isIP(host) !== 6)) {
+    throw new TypeError(`${describe(key, raw)}: expected a host name or IP address`);
+  }
+  return host;
 };
 
 /** Comma-separated entries, trimmed, empties dropped. */

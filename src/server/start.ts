@@ -1,5 +1,6 @@
 import { isLoopback, type Config } from '../config/index.js';
 import { setUpTokenAuthorization, type AuthSetup } from '../auth/index.js';
+import { startGrpcServers } from '../grpc/index.js';
 import type { Logs } from '../logging/index.js';
 import { createMetrics, type ServerMetrics } from '../metrics/index.js';
 import { createModelService } from '../models/index.js';
@@ -39,11 +40,12 @@ export async function startServer(config: Config, logs: Logs): Promise<RunningSe
   });
   const models = createModelService(config, logs, metrics);
   const { registry } = models;
+  const health = { isHealthy: () => registry.defaults().every((model) => model.isHealthy()) };
   const routes = buildRouteTable({
     version,
     authEnabled: auth.enabled,
     healthOpen: config.settings.token_authorization_health_open,
-    health: { isHealthy: () => registry.defaults().every((model) => model.isHealthy()) },
+    health,
     tokenRoutes: auth.routes,
     registry,
     manager: models.manager,
@@ -60,6 +62,20 @@ export async function startServer(config: Config, logs: Logs): Promise<RunningSe
   );
   for (const listener of listeners) logBinding(listener, auth.enabled, logs);
   logExampleCall(listeners, auth, logs);
+  const grpc = await startGrpcServers({
+    config,
+    logs,
+    authEnabled: auth.enabled,
+    authorize: auth.authorize,
+    registry,
+    manager: models.manager,
+    health,
+    metrics,
+  }).catch(async (error: unknown) => {
+    await Promise.all(listeners.map((listener) => closeListener(listener, 0)));
+    await Promise.all([models.close(0), auth.close(), metrics.close()]);
+    throw error;
+  });
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -67,7 +83,10 @@ export async function startServer(config: Config, logs: Logs): Promise<RunningSe
       draining = true;
       logger.info('Stopping model server');
       const timeoutMs = config.settings.shutdown_timeout_sec * 1000;
-      await Promise.all(listeners.map((listener) => closeListener(listener, timeoutMs)));
+      await Promise.all([
+        ...listeners.map((listener) => closeListener(listener, timeoutMs)),
+        grpc.close(timeoutMs),
+      ]);
       await models.close(timeoutMs);
       await auth.close();
       await metrics.close();

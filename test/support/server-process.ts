@@ -16,6 +16,9 @@ export interface KeyFile {
 
 export type ApiUrls = Partial<Record<'inference' | 'management' | 'metrics', string>>;
 
+/** gRPC servers' `host:port` targets by API. */
+export type GrpcTargets = Partial<Record<'inference' | 'management', string>>;
+
 /** A scratch working directory with an empty model store and a pid file of its own. */
 export function makeWorkDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'onnxserve-test-'));
@@ -23,11 +26,13 @@ export function makeWorkDir(): string {
   return dir;
 }
 
-/** Distinct loopback addresses on port 0, so tests can run side by side. */
+/** Distinct loopback addresses on port 0 (gRPC too), so tests can run side by side. */
 export const separateListeners: Record<string, string> = {
   inference_address: 'http://127.0.0.1:0',
   management_address: 'http://127.0.0.2:0',
   metrics_address: 'http://127.0.0.3:0',
+  grpc_inference_port: '0',
+  grpc_management_port: '0',
 };
 
 export function writeConfig(dir: string, settings: Record<string, string>): string {
@@ -50,6 +55,7 @@ export interface RunningCli {
   readonly dir: string;
   readonly child: ChildProcess;
   readonly urls: ApiUrls;
+  readonly grpcTargets: GrpcTargets;
   output(): string;
   keys(): KeyFile;
   call(api: keyof ApiUrls, path: string, options?: HttpOptions): Promise<HttpReply>;
@@ -87,6 +93,7 @@ export async function startCli(options: RunOptions = {}): Promise<RunningCli> {
     dir,
     child,
     urls,
+    grpcTargets: parseGrpcTargets(output),
     output: () => output,
     keys: () => JSON.parse(readFileSync(join(dir, 'key_file.json'), 'utf8')) as KeyFile,
     call: (api, path, callOptions) => {
@@ -103,10 +110,18 @@ export async function startCli(options: RunOptions = {}): Promise<RunningCli> {
 
 export function parseUrls(output: string): ApiUrls {
   const urls: ApiUrls = {};
-  for (const [, api = '', url = ''] of output.matchAll(/(\w+) API bind to: (\S+)/g)) {
+  for (const [, api = '', url = ''] of output.matchAll(/(?<!gRPC )\b(\w+) API bind to: (\S+)/g)) {
     urls[api.toLowerCase() as keyof ApiUrls] = url;
   }
   return urls;
+}
+
+export function parseGrpcTargets(output: string): GrpcTargets {
+  const targets: GrpcTargets = {};
+  for (const [, api = '', target = ''] of output.matchAll(/gRPC (\w+) API bind to: (\S+)/g)) {
+    targets[api.toLowerCase() as keyof GrpcTargets] = target;
+  }
+  return targets;
 }
 
 async function waitFor(

@@ -1,2 +1,2 @@
 export { kserveRoutes } from './kserve.js';
-export { predictionRoutes } from './predictions.js';
+export { predictionRoutes, runPrediction } from './predictions.js';

@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../../batching/index.js';
 import type { HandlerRequest } from '../../handlers/index.js';
 import type { ModelRegistry, ModelVersion } from '../../registry/index.js';
 import type { Reply, RequestContext, Route } from '../../server/route.js';
@@ -21,14 +22,26 @@ export async function predict(context: RequestContext, target: Target): Promise<
 }
 
 /** Submits a decoded request; input errors become 400s. */
-export async function submit(
+export function submit(
   context: RequestContext,
   model: ModelVersion,
   request: HandlerRequest,
 ): Promise<Reply> {
+  return runPrediction(model, request, context.clientSignal(), context.params.model_version);
+}
+
+/**
+ * The transport-neutral part of a prediction: queue, run, and the handler's answer as a reply.
+ * `requestedVersion` is the version the client named, if any; input errors become 400s.
+ */
+export async function runPrediction(
+  model: ModelVersion,
+  request: HandlerRequest,
+  signal: CancelSignal,
+  requestedVersion: string | undefined,
+): Promise<Reply> {
   try {
-    const signal = context.clientSignal();
-    return toReply(await model.predict(request, signal, context.params.model_version));
+    return toReply(await model.predict(request, signal, requestedVersion));
   } catch (error: unknown) {
     throw asClientError(error);
   }

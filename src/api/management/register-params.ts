@@ -2,7 +2,8 @@ import { ServeError } from '../../errors/index.js';
 import type { RegisterRequest } from '../../models/index.js';
 import type { RequestContext } from '../../server/route.js';
 
-type Params = (name: string) => string | undefined;
+/** Reads one named parameter as text; undefined when not given. */
+export type Params = (name: string) => string | undefined;
 
 /** TorchServe's integer parameters: anything that is not a whole number counts as not given. */
 export function integerParam(value: string | undefined): number | undefined {
@@ -42,6 +43,11 @@ async function paramsOf(context: RequestContext): Promise<{ get: Params; json: b
  */
 export async function parseRegisterRequest(context: RequestContext): Promise<RegisterRequest> {
   const { get, json } = await paramsOf(context);
+  return registerRequestFrom(get, !json);
+}
+
+/** Register parameters from any source of named values (query, JSON body, gRPC message). */
+export function registerRequestFrom(get: Params, synchronousByDefault: boolean): RegisterRequest {
   const url = get('url');
   if (url === undefined || url === '') {
     throw new ServeError('BadRequestException', 'Parameter url is required.');
@@ -52,7 +58,8 @@ export async function parseRegisterRequest(context: RequestContext): Promise<Reg
     modelName: get('model_name'),
     handler: get('handler'),
     runtime: get('runtime'),
-    synchronous: synchronous === undefined ? !json : synchronous.toLowerCase() === 'true',
+    synchronous:
+      synchronous === undefined ? synchronousByDefault : synchronous.toLowerCase() === 'true',
     batchSize: integerParam(get('batch_size')),
     maxBatchDelay: integerParam(get('max_batch_delay')),
     initialWorkers: integerParam(get('initial_workers')),

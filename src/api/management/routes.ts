@@ -1,44 +1,28 @@
 import type { ModelManager, Outcome } from '../../models/index.js';
 import type { ModelRegistry } from '../../registry/index.js';
 import type { Reply, RequestContext, Route } from '../../server/route.js';
-import { describeModel, parsePaging } from './describe.js';
-import { integerParam, parseRegisterRequest } from './register-params.js';
+import { describeVersions, modelList, scaleWorkers } from './operations.js';
+import { parseRegisterRequest } from './register-params.js';
 
 function reply(outcome: Outcome): Reply {
   return { status: outcome.code, json: { status: outcome.status } };
 }
 
 function listModels(registry: ModelRegistry, context: RequestContext): Reply {
-  const { start, limit } = parsePaging(context.query);
-  const models = registry.defaults();
-  const body: Record<string, unknown> = {};
-  if (start + limit < models.length) body.nextPageToken = String(start + limit);
-  body.models = models
-    .slice(start, start + limit)
-    .map((model) => ({ modelName: model.name, modelUrl: model.url }));
-  return { json: body };
+  return { json: modelList(registry, context.query) };
 }
 
-/** With `customized=true` (not for `all`) the handler's own metadata joins the description. */
 async function describe(registry: ModelRegistry, context: RequestContext): Promise<Reply> {
   const { model_name: name = '', model_version: version } = context.params;
-  if (version === 'all') return { json: registry.versions(name).map(describeModel) };
-  const model = registry.get(name, version);
-  const description = describeModel(model);
-  if (context.query.get('customized')?.toLowerCase() === 'true') {
-    description.customizedMetadata = await model.customizedMetadata();
-  }
-  return { json: [description] };
+  const customized = context.query.get('customized')?.toLowerCase() === 'true';
+  return { json: await describeVersions(registry, name, version, customized) };
 }
 
-/** `PUT /models/{m}[/{v}]`: min_worker defaults to 1, max_worker to min_worker. */
+/** `PUT /models/{m}[/{v}]`; the version may also come as `model_version` in the query. */
 function scale(manager: ModelManager, context: RequestContext): Promise<Outcome> {
   const { model_name: name = '', model_version: pathVersion } = context.params;
-  const min = integerParam(context.query.get('min_worker') ?? undefined) ?? 1;
-  const max = integerParam(context.query.get('max_worker') ?? undefined) ?? min;
   const version = pathVersion ?? context.query.get('model_version') ?? undefined;
-  const synchronous = context.query.get('synchronous')?.toLowerCase() === 'true';
-  return manager.scale(name, version, min, max, synchronous);
+  return scaleWorkers(manager, name, version, (key) => context.query.get(key) ?? undefined);
 }
 
 /** TorchServe's management API (§5 of the reference), over the registry and the manager. */
