@@ -27,6 +27,8 @@ export interface Ratios {
   readonly tiny_unbatched_throughput_vs_bare_http: number;
   readonly batched_vs_raw_ort: number;
   readonly batching_on_vs_off: number;
+  /** The tiny model, batched against one request per run: what batching lifts on a cheap model. */
+  readonly tiny_batching_on_vs_off: number;
   readonly auth_on_vs_off: number;
   readonly startup_s: number;
   readonly idle_rss_mb: number;
@@ -64,6 +66,7 @@ export function computeRatios(scenarios: Scenarios): Ratios {
     ),
     batched_vs_raw_ort: ratio(batching.batched.items_per_s, batching.raw_best.items_per_s),
     batching_on_vs_off: ratio(batching.batched.items_per_s, batching.unbatched.items_per_s),
+    tiny_batching_on_vs_off: ratio(authOn, throughput.onnxserve_unbatched_auth_on.requests_per_s),
     auth_on_vs_off: ratio(authOn, throughput.onnxserve_auth_off.requests_per_s),
     startup_s: startup.startup_s.median,
     idle_rss_mb: startup.idle_rss_mb.median,
