@@ -7,7 +7,7 @@ import { ClientSignal } from './client-signal.js';
 import { stripCredentials, type Guard } from './guard.js';
 import type { ReplyWriter } from './responses.js';
 import type { Access, ApiName, KeyScope, RequestContext, Route } from './route.js';
-import { Router, splitPath, type RouteMatch } from './router.js';
+import { Router, type RouteMatch } from './router.js';
 
 export interface DispatcherOptions {
   readonly apis: ReadonlySet<ApiName>;
@@ -72,10 +72,9 @@ export function createDispatcher(options: DispatcherOptions): RequestListener {
     const url = req.url ?? '/';
     const queryStart = url.indexOf('?');
     const path = queryStart < 0 ? url : url.slice(0, queryStart);
-    const segments = splitPath(path);
-    if (segments === null) throw new ServeError('BadRequestException', 'Invalid URL encoding.');
     const method = req.method ?? 'GET';
-    const match = router.match(method, segments);
+    const match = router.matchPath(method, path);
+    if (match === null) throw new ServeError('BadRequestException', 'Invalid URL encoding.');
 
     const scopes = match.kind === 'not-found' ? fallbackScopes : scopesFor(match.route.access);
     if (scopes.length > 0) options.guard.check(req, scopes, path);

@@ -54,4 +54,15 @@ describe('router', () => {
     assert.equal(match('GET', '/models/a/b/c').kind, 'not-found');
     assert.equal(match('POST', '/v1/models/mnist:explain').kind, 'not-found');
   });
+
+  it('remembers matches by method and path, with frozen params, and refuses bad encodings', () => {
+    const first = router.matchPath('GET', '/models/resnet');
+    assert.equal(router.matchPath('GET', '/models/resnet'), first, 'the same match again');
+    assert.ok(first?.kind === 'found' && Object.isFrozen(first.params));
+    assert.deepEqual(first.kind === 'found' ? first.params : {}, { model_name: 'resnet' });
+    assert.equal(router.matchPath('DELETE', '/models/resnet')?.kind, 'wrong-method');
+    assert.equal(router.matchPath('GET', '/models/%E0%A4%A'), null);
+    const long = `/models/${'x'.repeat(300)}`;
+    assert.notEqual(router.matchPath('GET', long), router.matchPath('GET', long), 'not kept');
+  });
 });

@@ -71,9 +71,15 @@ function matchSegments(
   return segments.length === matchers.length ? params : null;
 }
 
+/** Paths remembered per router (the table is cleared when it fills), and the longest one. */
+const CACHED_PATHS = 512;
+const CACHED_PATH_LENGTH = 256;
+
 /** Matches a method and path against one listener's routes, in table order. */
 export class Router {
   private readonly compiled: readonly CompiledRoute[];
+  /** Clients call the same few paths over and over: their matches, by method and path. */
+  private readonly cache = new Map<string, RouteMatch>();
 
   constructor(routes: readonly Route[]) {
     this.compiled = routes.map((route) => ({
@@ -84,6 +90,24 @@ export class Router {
         .filter((segment) => segment !== '')
         .map(compileSegment),
     }));
+  }
+
+  /**
+   * `match` for a raw path, remembered for the next request with the same method and path. Null
+   * when the path does not decode. The params of a remembered match are frozen and shared.
+   */
+  matchPath(method: string, path: string): RouteMatch | null {
+    const key = `${method} ${path}`;
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached;
+    const segments = splitPath(path);
+    if (segments === null) return null;
+    const found = this.match(method, segments);
+    if (path.length > CACHED_PATH_LENGTH) return found;
+    if (found.kind === 'found') Object.freeze(found.params);
+    if (this.cache.size >= CACHED_PATHS) this.cache.clear();
+    this.cache.set(key, found);
+    return found;
   }
 
   match(method: string, segments: readonly string[]): RouteMatch {
