@@ -156,18 +156,27 @@ describe('token authorization: the seed document, end to end', () => {
     assert.equal(new Set(issued).size, 12, 'every rotation issued a distinct key');
   });
 
-  it('never writes a key to the console or the logs', async () => {
+  it('never writes a key to the console or the logs, and logs failures with their request id', async () => {
     const keys = server.keys();
-    await server.call('management', '/models', { key: `${keys.management.key}x` });
-    const logs = ['ts_log.log', 'access_log.log'].map((name) =>
-      readFileSync(join(server.dir, 'logs', name), 'utf8'),
-    );
+    const refused = await server.call('management', '/models', {
+      key: `${keys.management.key}x`,
+    });
+    const requestId = String(refused.headers['x-request-id']);
+    const read = (name: string) => readFileSync(join(server.dir, 'logs', name), 'utf8');
+    // The access log is written in blocks, at least once a second.
+    for (let attempt = 0; attempt < 40 && !read('access_log.log').includes(requestId); attempt++)
+      await sleep(100);
+    const logs = ['ts_log.log', 'access_log.log'].map(read);
+    assert.ok(logs[1]?.includes(requestId), 'the access line arrived');
     for (const text of [server.output(), ...logs]) {
       for (const key of [keys.management.key, keys.inference.key, keys.API.key]) {
         assert.ok(!text.includes(key), 'a key reached a log');
       }
     }
-    assert.match(logs[0] ?? '', /"reason":"unknown"/);
+    const failure = (logs[0] ?? '')
+      .split('\n')
+      .find((line) => line.includes('Token authorization failed') && line.includes(requestId));
+    assert.match(failure ?? '', /"reason":"unknown"/);
   });
 
   it('deletes key_file.json on SIGTERM and exits 0', async () => {

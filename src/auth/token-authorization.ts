@@ -32,6 +32,8 @@ export interface PresentedRequest {
   readonly authorization: string | undefined;
   /** The client's address, which failures are throttled by. */
   readonly remote: string;
+  /** The request's id, for the failure's log line. */
+  readonly requestId?: string | undefined;
 }
 
 const allKinds: readonly KeyKind[] = ['management', 'inference', 'token'];
@@ -71,9 +73,9 @@ export class TokenAuthorization implements Guard {
     return this.options.keyFilePath;
   }
 
-  check(req: IncomingMessage, scopes: readonly KeyKind[], path: string): void {
+  check(req: IncomingMessage, scopes: readonly KeyKind[], path: string, requestId?: string): void {
     const remote = req.socket.remoteAddress ?? 'unknown';
-    this.authorize({ authorization: req.headers.authorization, remote }, scopes, path);
+    this.authorize({ authorization: req.headers.authorization, remote, requestId }, scopes, path);
   }
 
   /**
@@ -95,7 +97,11 @@ export class TokenAuthorization implements Guard {
     if (reason === undefined) return;
     this.options.onFailure?.(reason);
 
-    this.options.logger.warn({ remote: address, route, reason }, 'Token authorization failed');
+    const { requestId } = presented;
+    this.options.logger.warn(
+      { remote: address, route, reason, requestId },
+      'Token authorization failed',
+    );
     if (this.throttle.recordFailure(address, now)) {
       this.options.logger.warn(
         { remote: address },

@@ -130,12 +130,13 @@ export class RpcRunner {
   }
 
   /** The key check; the failure to answer with, or undefined when the call may proceed. */
-  private admit(call: SurfaceCall, access: RpcAccess): RpcFailure | undefined {
+  private admit(call: SurfaceCall, access: RpcAccess, requestId?: string): RpcFailure | undefined {
     if (access === 'open') return undefined;
     try {
       const presented = {
         authorization: firstText(call.metadata, 'authorization'),
         remote: peerAddress(call.getPeer()),
+        requestId,
       };
       this.env.authorize(presented, [access], call.getPath());
       return undefined;
@@ -152,7 +153,7 @@ export class RpcRunner {
   ): Promise<Outcome<T>> {
     const started = performance.now();
     const requestId = randomUUID();
-    const refused = this.admit(call, access);
+    const refused = this.admit(call, access, requestId);
     const outcome: Outcome<T> =
       refused === undefined
         ? await this.attempt(requestId, () => work({ requestId, signal }))

@@ -77,7 +77,7 @@ export function createDispatcher(options: DispatcherOptions): RequestListener {
     if (match === null) throw new ServeError('BadRequestException', 'Invalid URL encoding.');
 
     const scopes = match.kind === 'not-found' ? fallbackScopes : scopesFor(match.route.access);
-    if (scopes.length > 0) options.guard.check(req, scopes, path);
+    if (scopes.length > 0) options.guard.check(req, scopes, path, requestId);
     stripCredentials(req);
 
     const route = routeFor(match);

@@ -4,7 +4,7 @@ import type { KeyScope } from './route.js';
 /** What the dispatcher needs from token authorization. */
 export interface Guard {
   /** Throws a 401 or 429 ServeError unless the request holds a live key of one of `scopes`. */
-  check(req: IncomingMessage, scopes: readonly KeyScope[], path: string): void;
+  check(req: IncomingMessage, scopes: readonly KeyScope[], path: string, requestId: string): void;
 }
 
 /** The guard when token authorization is disabled: every request may proceed. */
