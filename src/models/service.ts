@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/index.js';
 import type { Logs } from '../logging/index.js';
 import type { ServerMetrics } from '../metrics/index.js';
 import { ModelRegistry } from '../registry/index.js';
+import { makeExtractRoot } from './extract-root.js';
 import { ModelManager } from './manager.js';
 import { readLatestSnapshot, takeSnapshot, writeSnapshot } from './snapshot.js';
 import { loadStartupModels, restoreSnapshot, startupEntries } from './startup.js';
@@ -33,7 +34,7 @@ export function createModelService(
     })),
   );
   const modelStore = resolve(config.workingDir, config.settings.model_store ?? '.');
-  const extractRoot = mkdtempSync(join(tmpdir(), 'onnxserve-models-'));
+  const extractRoot = makeExtractRoot();
   const configDir = join(config.logDir, 'config');
   let recording = false;
 
