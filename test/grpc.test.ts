@@ -68,14 +68,15 @@ describe('gRPC with token authorization', () => {
     for (const name of ['iris.mar', 'digits.mar'])
       copyFileSync(join(bundled, name), join(store, name));
     await packExample(store, { name: 'flower', version: '2.0', example: 'iris' });
+    await packExample(store, { name: 'iris_tensor', example: 'iris', handler: 'tensor' });
     server = await startCli({
       dir,
       config: { default_workers_per_model: '1', enable_model_api: 'true' },
-      args: ['--models', 'iris=iris.mar', 'digits=digits.mar'],
+      args: ['--models', 'iris=iris.mar', 'digits=digits.mar', 'iris_tensor=iris_tensor-1.0.mar'],
     });
     keys = server.keys();
     clients = grpcClients(server.grpcTargets);
-    await waitReady(server, keys.inference.key, ['iris', 'digits']);
+    await waitReady(server, keys.inference.key, ['iris', 'digits', 'iris_tensor']);
   });
   after(async () => {
     clients.close();
@@ -115,6 +116,22 @@ describe('gRPC with token authorization', () => {
     const digitsHttp = await server.call('inference', '/predictions/digits', { key, body: png });
     const digits = await predict({ model_name: 'digits', input: { data: png } });
     assert.equal(digits.prediction.toString('utf8'), digitsHttp.text);
+  });
+
+  it("takes the tensor handler's Open Inference Protocol JSON in the body input", async () => {
+    const key = keys.inference.key;
+    const metadata = await server.call('inference', '/v2/models/iris_tensor', { key });
+    const [input] = metadata.json<{ inputs: { name: string }[] }>().inputs;
+    const body = JSON.stringify({
+      inputs: [{ name: input?.name, shape: [1, 4], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2] }],
+    });
+    const http = await server.call('inference', '/predictions/iris_tensor', { key, body });
+    assert.equal(http.status, 200, http.text);
+    const reply = await predict({ model_name: 'iris_tensor', input: { body: Buffer.from(body) } });
+    const answer = JSON.parse(reply.prediction.toString('utf8')) as { outputs: unknown[] };
+    const expected = http.json<{ outputs: unknown[] }>();
+    assert.deepEqual(answer.outputs, expected.outputs);
+    assert.equal(answer.outputs.length > 0, true);
   });
 
   it('maps unknown models, bad input and a missing name to NOT_FOUND and INVALID_ARGUMENT', async () => {
