@@ -101,15 +101,24 @@ function shorthandFeeds(document: Record<string, unknown>, model: Model): Feeds 
 /** The shape of a nested array, which must be rectangular. */
 function nestedShape(value: unknown, name: string): number[] {
   if (!Array.isArray(value)) return [];
-  const shapes = value.map((item: unknown) => nestedShape(item, name));
-  const [inner = []] = shapes;
-  const ragged = shapes.find((shape) => shape.join() !== inner.join());
-  if (ragged !== undefined) {
-    throw new RangeError(
-      `Input '${name}' must be a rectangular nested array; it mixes shapes ${formatShape(inner)} and ${formatShape(ragged)}.`,
-    );
+  if (value.length === 0) return [0];
+  const inner = nestedShape(value[0], name);
+  for (let index = 1; index < value.length; index++) {
+    const item: unknown = value[index];
+    // A row of numbers, the common case, is checked without a shape per number.
+    if (inner.length === 0 && !Array.isArray(item)) continue;
+    const shape = nestedShape(item, name);
+    if (!sameShape(shape, inner)) {
+      throw new RangeError(
+        `Input '${name}' must be a rectangular nested array; it mixes shapes ${formatShape(inner)} and ${formatShape(shape)}.`,
+      );
+    }
   }
   return [value.length, ...inner];
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((dim, index) => dim === b[index]);
 }
 
 function modelInput(model: Model, name: string): TensorInfo {

@@ -35,8 +35,17 @@ export function toTensorData<T extends TensorType>(
   label: string,
 ): TensorDataMap[T] {
   const element = elementReader(type, label);
-  const data = values.map((value, index) => element(value, index));
-  return fillArray(type, data) as TensorDataMap[T];
+  if (type === 'string' || type === 'int64' || type === 'uint64') {
+    const data = values.map((value, index) => element(value, index));
+    return fillArray(type, data) as TensorDataMap[T];
+  }
+  // Numbers go straight into the typed array: no list in between, read once.
+  const numberType: keyof typeof arrayClasses = type;
+  const data = new arrayClasses[numberType](values.length);
+  for (let index = 0; index < values.length; index++) {
+    data[index] = element(values[index], index) as number;
+  }
+  return data as TensorDataMap[T];
 }
 
 /** A tensor's elements as JSON values; 64-bit integers beyond 2^53 become decimal strings. */
