@@ -40,7 +40,7 @@ export function holdsType(type: TensorType, data: unknown): boolean {
   }
   return (
     ArrayBuffer.isView(data) &&
-    Object.prototype.toString.call(data) === `[object ${arrayClassOf[type]}]`
+    (data as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === arrayClassOf[type]
   );
 }
 

@@ -63,9 +63,10 @@ function checkTensor(input: TensorInfo, tensor: Tensor): void {
 /** An empty declared shape means the model does not say, so only the runtime can check it. */
 function checkShape(input: TensorInfo, dims: readonly number[], symbols: SeenSizes): void {
   if (input.shape.length === 0) return;
-  const wanted = formatShape(input.shape);
   const wrongShape = (): RangeError =>
-    new RangeError(`Input '${input.name}' must have shape ${wanted}, got ${formatShape(dims)}.`);
+    new RangeError(
+      `Input '${input.name}' must have shape ${formatShape(input.shape)}, got ${formatShape(dims)}.`,
+    );
   if (dims.length !== input.shape.length) throw wrongShape();
   input.shape.forEach((expected, axis) => {
     const size = dims[axis] ?? -1;

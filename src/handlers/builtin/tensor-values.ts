@@ -54,8 +54,13 @@ export function fromTensorData(tensor: Tensor): JsonValue[] {
     case 'float16':
       return Array.from(tensor.data, (bits) => floatJson(fromHalfBits(bits)));
     case 'float32':
-    case 'float64':
-      return Array.from(tensor.data, floatJson);
+    case 'float64': {
+      const values: JsonValue[] = new Array<JsonValue>(tensor.data.length);
+      for (let index = 0; index < values.length; index++) {
+        values[index] = floatJson(tensor.data[index] as number);
+      }
+      return values;
+    }
     case 'int64':
     case 'uint64':
       return Array.from(tensor.data as ArrayLike<bigint>, bigJson);
