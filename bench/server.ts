@@ -16,6 +16,8 @@ export interface ServerRequest {
   readonly scratch: string;
   /** Where V8 CPU profiles go, when wanted. */
   readonly profileDir?: string | undefined;
+  /** Another build's CLI, to compare builds; this checkout's by default. */
+  readonly cliPath?: string | undefined;
 }
 
 export interface RunningServer {
@@ -53,7 +55,7 @@ export async function startServer(request: ServerRequest): Promise<RunningServer
   const profile = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
   const cli = ['--start', '--foreground', '--ncs', '--model-store', store, '--models', ...models];
   const started = await spawnNode({
-    args: [...profile, cliPath, ...cli],
+    args: [...profile, request.cliPath ?? cliPath, ...cli],
     cwd: dir,
     ready: /Model server started/,
     timeoutMs: 120_000,
