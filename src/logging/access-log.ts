@@ -43,9 +43,7 @@ export function createAccessLog(destination: LogDestination, level: Level): Acce
 
   const flush = (): void => {
     if (pending.length === 0) return;
-    const block = pending;
-    pending = '';
-    writeSync(fd, block);
+    pending = writeOut(fd, pending);
   };
   const append = (levelValue: number, line: AccessLine): void => {
     if (closed) return;
@@ -67,6 +65,27 @@ export function createAccessLog(destination: LogDestination, level: Level): Acce
       if (destination.kind === 'file') closeSync(fd);
     },
   };
+}
+
+/** Kept for a destination that cannot take more (a full pipe) before lines are dropped. */
+const MAX_PENDING_CHARS = 16 * 1024 * 1024;
+
+/**
+ * Writes `text`; returns what is left for the next flush. A pipe that is full (EAGAIN) keeps the
+ * rest, up to a bound; any other failure drops the block: losing log lines beats losing the
+ * server, and this runs from a timer where a throw would end the process.
+ */
+function writeOut(fd: number, text: string): string {
+  const bytes = Buffer.from(text);
+  let offset = 0;
+  try {
+    while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
+    return '';
+  } catch (error: unknown) {
+    const full = (error as NodeJS.ErrnoException).code === 'EAGAIN';
+    const rest = full ? bytes.subarray(offset).toString() : '';
+    return rest.length > MAX_PENDING_CHARS ? '' : rest;
+  }
 }
 
 const silentAccessLog: AccessLog = {
