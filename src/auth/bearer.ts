@@ -12,10 +12,6 @@ const bearerPattern = /^bearer[ \t]+(\S+)$/i;
  */
 export function parseAuthorization(header: string | undefined): PresentedCredential {
   if (header === undefined) return { kind: 'missing' };
-  // What clients send: `Bearer <key>`, read without a regular expression.
-  if (header.startsWith('Bearer ') && !/\s/.test(header.slice(7))) {
-    return header.length > 7 ? { kind: 'bearer', key: header.slice(7) } : { kind: 'malformed' };
-  }
   const text = header.trim();
   if (text === '') return { kind: 'missing' };
   const match = bearerPattern.exec(text);

@@ -1,14 +1,11 @@
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { processExists } from '../process-exists.js';
 
 /** Command-line fragments that identify an onnxserve server process. */
 const serverMarkers = ['onnxserve', 'torchserve', 'cli/main.js', 'cli/main.ts'];
 
 function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error: unknown) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  if (!processExists(pid)) return false;
   try {
     const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     return serverMarkers.some((marker) => commandLine.includes(marker));

@@ -1,19 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, type CliConfig } from '../config/index.js';
 import { messages, printError } from './messages.js';
+import { processExists } from '../process-exists.js';
 import { removePidFile, runningServerPid } from './pid-file.js';
 
 const STOP_TIMEOUT_MS = 60_000;
 const POLL_MS = 50;
-
-function isGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch {
-    return true;
-  }
-}
 
 /**
  * `--stop`: sends SIGTERM to the server named by the pid file and waits for it to exit. The
@@ -30,7 +22,7 @@ export async function stopServer(cli: CliConfig): Promise<number> {
 
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (!isGone(pid)) {
+  while (processExists(pid)) {
     if (Date.now() > deadline) {
       printError(messages.stopTooLong);
       return 1;

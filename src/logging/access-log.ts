@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Level } from 'pino';
+import { pino, type Level } from 'pino';
 import type { LogDestination } from './log-config.js';
 
 /** One request's line: flat fields of strings, numbers or booleans. */
@@ -17,14 +17,7 @@ export interface AccessLog {
 }
 
 /** pino's numeric levels, so access lines read like every other log line. */
-const levelValues: Readonly<Record<Level, number>> = {
-  trace: 10,
-  debug: 20,
-  info: 30,
-  warn: 40,
-  error: 50,
-  fatal: 60,
-};
+const levelValues = pino.levels.values as Readonly<Record<Level, number>>;
 
 /** Lines are gathered up to this many characters before one write. */
 const BLOCK_CHARS = 64 * 1024;

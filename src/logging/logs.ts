@@ -86,12 +86,14 @@ function fileLogger(target: LogTarget): Logger {
   return pino({ level: target.level, base: undefined, redact }, destination);
 }
 
-const order: readonly Level[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
-
 /** The level a logger needs so that each of its streams gets what it asks for. */
 function lowest(levels: readonly Level[]): Level | 'silent' {
-  if (levels.length === 0) return 'silent';
-  return order[Math.min(...levels.map((level) => order.indexOf(level)))] ?? 'info';
+  const values = pino.levels.values as Readonly<Record<Level, number>>;
+  const value = (level: Level): number => values[level];
+  return levels.reduce<Level | 'silent'>(
+    (low, level) => (low === 'silent' || value(level) < value(low) ? level : low),
+    'silent',
+  );
 }
 
 /** A logger that writes nothing, for code paths and tests that need one. */

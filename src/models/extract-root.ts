@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processExists } from '../process-exists.js';
 
 const PREFIX = 'onnxserve-models-';
 
@@ -22,7 +23,7 @@ function removeAbandoned(parent: string): void {
   }
   for (const name of names) {
     const owner = ownerOf(name);
-    if (owner === undefined || isRunning(owner)) continue;
+    if (owner === undefined || processExists(owner)) continue;
     rmSync(join(parent, name), { recursive: true, force: true });
   }
 }
@@ -30,14 +31,4 @@ function removeAbandoned(parent: string): void {
 function ownerOf(name: string): number | undefined {
   const match = new RegExp(`^${PREFIX}(\\d+)-`).exec(name);
   return match === null ? undefined : Number(match[1]);
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error: unknown) {
-    // EPERM: it runs, as another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

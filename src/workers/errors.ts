@@ -38,9 +38,11 @@ export class WorkerStartError extends Error {
 /** The messages of allocation failures: V8's heap limit, the runtime's allocators. */
 const outOfMemoryMessage = /out of memory|bad_alloc|failed to allocate/i;
 
-export function isOutOfMemory(error: Error): boolean {
-  const { code } = error as NodeJS.ErrnoException;
-  return code === 'ERR_WORKER_OUT_OF_MEMORY' || outOfMemoryMessage.test(error.message);
+/** A thread's error, or the message a failed load sent, that says memory ran out. */
+export function isOutOfMemory(failure: Error | string): boolean {
+  if (typeof failure === 'string') return outOfMemoryMessage.test(failure);
+  const { code } = failure as NodeJS.ErrnoException;
+  return code === 'ERR_WORKER_OUT_OF_MEMORY' || outOfMemoryMessage.test(failure.message);
 }
 
 export function workerScaledDown(): ServeError {

@@ -25,7 +25,7 @@ export type JobReply = ResultMessage | BatchResultMessage | DescribedMessage | J
 /** Work for one worker thread, and how the thread's reply settles the caller's promise. */
 export interface Job {
   /** The ids of the client requests this job answers, for log lines about it. */
-  readonly requestIds?: readonly string[];
+  requestIds?(): string[];
   outgoing(jobId: number): Outgoing;
   settle(reply: JobReply): void;
   reject(error: Error): void;
@@ -63,7 +63,7 @@ export function batchJob(
   reject: Reject,
 ): Job {
   return {
-    requestIds: requests.map((request) => request.requestId),
+    requestIds: () => requests.map((request) => request.requestId),
     outgoing(jobId) {
       const { value, transferList } = requestsForTransfer(requests, keepHeaders);
       const message: ToWorker = { kind: 'batch', jobId, requests: value };

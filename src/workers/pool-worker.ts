@@ -191,7 +191,7 @@ export class PoolWorker {
     );
     this.clearStartupTimer();
     this.status = 'FAILED';
-    const outOfMemory = this.outOfMemory || isOutOfMemory(new Error(reason));
+    const outOfMemory = this.outOfMemory || isOutOfMemory(reason);
     this.settleReady?.reject(new WorkerStartError(reason, outOfMemory));
     this.settleReady = null;
     this.requestExit();
@@ -200,7 +200,7 @@ export class PoolWorker {
 
   private timeOut(): void {
     this.logger.warn(
-      { requestIds: this.job?.job.requestIds },
+      { requestIds: this.job?.job.requestIds?.() },
       `Worker ${this.id} did not answer within ${this.options.responseTimeoutMs} ms.`,
     );
     this.die();
@@ -214,7 +214,7 @@ export class PoolWorker {
       return;
     }
     this.logger.warn(
-      { requestIds: this.job?.job.requestIds },
+      { requestIds: this.job?.job.requestIds?.() },
       `Worker ${this.id} exited unexpectedly with code ${code}.`,
     );
     this.die();

@@ -95,7 +95,7 @@ export class WorkerPool {
       answered: (worker, reply, elapsedMs, job) => {
         if (reply.kind !== 'batch-result') return;
         options.metrics?.batchTimed(elapsedMs, reply.handlerMs, reply.predictionMs);
-        this.logHandlerFailures(worker.id, reply.results, job.requestIds ?? []);
+        this.logHandlerFailures(worker.id, reply.results, job);
       },
       idle: () => this.dispatch(),
       startFailed: (worker) => {
@@ -278,16 +278,15 @@ export class WorkerPool {
   }
 
   /** A handler's own errors (not bad input) go to the model log with the request they failed. */
-  private logHandlerFailures(
-    workerId: number,
-    results: readonly BatchResult[],
-    requestIds: readonly string[],
-  ): void {
-    if (this.modelLog === undefined) return;
+  private logHandlerFailures(workerId: number, results: readonly BatchResult[], job: Job): void {
+    const modelLog = this.modelLog;
+    if (modelLog === undefined) return;
+    let requestIds: string[] | undefined;
     results.forEach((result, index) => {
       if (!isJobFailure(result) || result.kind === 'input') return;
+      requestIds ??= job.requestIds?.() ?? [];
       const requestId = requestIds[index];
-      this.modelLog?.error({ worker: workerId, requestId }, `Handler failed: ${result.message}`);
+      modelLog.error({ worker: workerId, requestId }, `Handler failed: ${result.message}`);
     });
   }
 
