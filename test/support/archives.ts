@@ -47,18 +47,23 @@ export async function writeZip(path: string, tree: Record<string, string | Buffe
 
 /**
  * `<store>/<name>.mar` around the `a + b` fixture model, with the default handler or a JavaScript
- * handler given as source text.
+ * handler given as source text, and a `model-config.yaml` when given one.
  */
 export function writeAddArchive(
   store: string,
   name: string,
   handlerSource?: string,
+  modelConfig?: string,
 ): Promise<void> {
   const model: Record<string, string> = { modelName: name, serializedFile: 'add.onnx' };
   const tree: Record<string, string | Buffer> = { 'add.onnx': addModelOnnx() };
   if (handlerSource !== undefined) {
     model.handler = `${name}.mjs`;
     tree[`${name}.mjs`] = handlerSource;
+  }
+  if (modelConfig !== undefined) {
+    model.configFile = 'model-config.yaml';
+    tree['model-config.yaml'] = modelConfig;
   }
   tree['MAR-INF/MANIFEST.json'] = JSON.stringify({ runtime: 'onnx', model });
   return writeZip(join(store, `${name}.mar`), tree);
