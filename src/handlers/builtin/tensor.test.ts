@@ -63,6 +63,37 @@ describe('tensor requests', () => {
     });
   });
 
+  test('read shorthand values of any rank row by row, and refuse ragged ones', () => {
+    const free: TensorInfo[] = [{ name: 'x', type: 'int32', shape: [] }];
+    const read = (value: unknown) => parseTensorRequest({ x: value }, free, 'body').feeds.x;
+    const cube = [
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [
+        [5, 6],
+        [7, 8],
+      ],
+    ];
+    assert.deepEqual(read(cube), {
+      type: 'int32',
+      dims: [2, 2, 2],
+      data: Int32Array.of(1, 2, 3, 4, 5, 6, 7, 8),
+    });
+    assert.deepEqual(read(7), { type: 'int32', dims: [], data: Int32Array.of(7) });
+    assert.deepEqual(read([[], []]), { type: 'int32', dims: [2, 0], data: new Int32Array(0) });
+    assert.throws(() => read([[1, 2], [3]]), /rectangular nested array/);
+    assert.throws(
+      () =>
+        read([
+          [1, 2],
+          [3, [4]],
+        ]),
+      /rectangular nested array/,
+    );
+  });
+
   test('read 64-bit integers from numbers and decimal strings, and every other datatype', () => {
     const { feeds } = parseTensorRequest(
       {
