@@ -19,6 +19,7 @@ describe('parseModelConfig', () => {
       'clientTimeoutInMills: 2000',
       'useJobTicket: true',
       'intraOpThreads: 2',
+      'inline: true',
       'topK: 5',
       'preprocess:',
       '  mean: [0.485, 0.456, 0.406]',
@@ -40,6 +41,7 @@ describe('parseModelConfig', () => {
       clientTimeoutInMills: 2000,
       useJobTicket: true,
       intraOpThreads: 2,
+      inline: true,
     });
     assert.deepEqual(handlerConfig, { topK: 5, preprocess: { mean: [0.485, 0.456, 0.406] } });
     assert.equal(raw.batchSize, 8);
@@ -53,12 +55,14 @@ describe('parseModelConfig', () => {
       'deviceType: tpu',
       'useVenv: yes please',
       'maxWorkers: 2.5',
+      'inline: 1',
     ].join('\n');
     const { config, warnings } = parseModelConfig(text, 'cfg.yaml');
     for (const key of ['batchSize', 'maxBatchDelay', 'deviceType', 'useVenv', 'maxWorkers']) {
       assert.equal(key in config, false, key);
     }
-    assert.equal(warnings.length, 5);
+    assert.equal(warnings.length, 6);
+    assert.equal(warnings[5], 'cfg.yaml: ignoring inline=1: expected true or false');
     assert.equal(warnings[0], 'cfg.yaml: ignoring batchSize="4": expected a whole number');
     assert.match(warnings[2] ?? '', /deviceType="tpu": expected one of cpu, gpu/);
   });

@@ -3,7 +3,7 @@ import { invalidModel } from './invalid.js';
 
 /**
  * `model-config.yaml`: the frontend keys TorchServe reads (`ModelConfig.java`) plus onnxserve's
- * `intraOpThreads`. A key is absent when the file does not set it to a valid value; TorchServe's
+ * `intraOpThreads` and `inline`. A key is absent when the file does not set it to a valid value; TorchServe's
  * implicit values (120 s timeouts for archives with a config file) are the registry's to apply.
  */
 export interface ModelConfig {
@@ -36,6 +36,12 @@ export interface ModelConfig {
   readonly useVenv?: boolean;
   /** Threads one ONNX Runtime operator may use in each worker. */
   readonly intraOpThreads?: number;
+  /**
+   * Workers run on the server's own thread instead of worker threads: no thread hop per request,
+   * but the server waits while the model runs. For models that answer in microseconds, with a
+   * built-in handler.
+   */
+  readonly inline?: boolean;
   /** Every key above left out: parameters for the handler. */
   readonly handlerConfig: Readonly<Record<string, unknown>>;
   /** The whole file, which TorchServe hands to handlers as `context.model_yaml_config`. */
@@ -115,6 +121,7 @@ const frontendKeys: Readonly<Record<string, Parser>> = {
   asyncCommunication: boolean,
   useVenv: boolean,
   intraOpThreads: wholeNumber(1),
+  inline: boolean,
 };
 
 /** True for the keys onnxserve or TorchServe's frontend interprets; the rest go to the handler. */

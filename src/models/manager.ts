@@ -15,7 +15,7 @@ import { ServeError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import type { ServerMetrics } from '../metrics/index.js';
 import type { ModelRegistry, ModelVersionSettings } from '../registry/index.js';
-import { WorkerPool } from '../workers/index.js';
+import { startInlineThread, WorkerPool, type SpawnThread } from '../workers/index.js';
 import {
   configuredSettings,
   effectiveSettings,
@@ -156,6 +156,7 @@ export class ModelManager {
       modelLog: this.options.modelLog,
       metrics,
       heapLimitMb: config.settings.worker_heap_limit_mb || undefined,
+      spawnThread: this.spawnerFor(name, archive, handler),
       ...(this.options.retryBackoffUnitMs === undefined
         ? {}
         : { retryBackoffUnitMs: this.options.retryBackoffUnitMs }),
@@ -185,6 +186,27 @@ export class ModelManager {
       throw error;
     }
     return model;
+  }
+
+  /** Inline workers when the model config asks for them and the handler is a built-in one. */
+  private spawnerFor(
+    name: string,
+    archive: ModelArchive,
+    handler: ArchiveHandler | undefined,
+  ): SpawnThread | undefined {
+    if (archive.modelConfig.inline !== true) return undefined;
+    if (handler?.kind !== 'file') {
+      this.options.logger.info(
+        { model: name },
+        `Workers of ${name} run inline, on the server's thread.`,
+      );
+      return startInlineThread;
+    }
+    this.options.logger.warn(
+      { model: name },
+      `inline: true is for the built-in handlers; ${name} has its own, so its workers are threads.`,
+    );
+    return undefined;
   }
 
   private async startWorkers(model: ServedModel, synchronous: boolean): Promise<Outcome> {

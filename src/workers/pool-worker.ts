@@ -1,10 +1,9 @@
-import type { Worker } from 'node:worker_threads';
 import type { Logger } from '../logging/index.js';
 import type { ModelSignature } from '../engine/index.js';
 import { isOutOfMemory, workerDied, workerScaledDown, WorkerStartError } from './errors.js';
 import type { Job, JobReply, Outgoing } from './jobs.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './protocol.js';
-import type { SpawnThread } from './spawn.js';
+import type { SpawnThread, WorkerThread } from './spawn.js';
 import { pipeThreadOutput } from './thread-output.js';
 
 export type WorkerStatus = 'READY' | 'LOADING' | 'UNLOADING' | 'FAILED';
@@ -49,7 +48,7 @@ export class PoolWorker {
   /** The model's inputs and outputs, as the worker's session reported them once loaded. */
   signature: ModelSignature | undefined;
 
-  private readonly thread: Worker;
+  private readonly thread: WorkerThread;
   private readonly options: PoolWorkerOptions;
   private readonly logger: Logger;
   private job: { id: number; job: Job; timer: NodeJS.Timeout; sentAt: number } | null = null;

@@ -33,7 +33,7 @@ export interface WorkerPoolOptions {
   readonly logger: Logger;
   /** Where the threads' stdout and stderr go, a line at a time; dropped when absent. */
   readonly modelLog?: Logger | undefined;
-  /** Starts a worker thread; tests pass a wrapper to reach the threads. */
+  /** Starts a worker: a thread by default, `startInlineThread` to run on this thread; tests pass a wrapper to reach the threads. */
   readonly spawnThread?: SpawnThread;
   /** The handler each worker loads after the model; `runBatch` needs one. */
   readonly handler?: HandlerSetup;

@@ -117,3 +117,9 @@ export type FromWorker =
   | BatchResultMessage
   | DescribedMessage
   | JobErrorMessage;
+
+/** The worker's side of its channel: a thread's `parentPort`, or the inline worker's stand-in. */
+export interface JobPort {
+  postMessage(message: FromWorker, transferList?: readonly ArrayBuffer[]): void;
+  on(event: 'message', listener: (message: ToWorker) => void): unknown;
+}

@@ -1,10 +1,22 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import type { WorkerConfig } from './protocol.js';
+import type { FromWorker, ToWorker, WorkerConfig } from './protocol.js';
 
-/** Starts one worker thread; the pool takes this as an option so tests can reach the thread. */
-export type SpawnThread = (config: WorkerConfig) => Worker;
+/** What a pool needs of a worker: a `node:worker_threads` Worker, or the inline stand-in. */
+export interface WorkerThread {
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+  postMessage(message: ToWorker, transferList?: readonly ArrayBuffer[]): void;
+  on(event: 'message', listener: (message: FromWorker) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  once(event: 'exit', listener: (code: number) => void): unknown;
+  unref(): void;
+}
+
+/** Starts one worker; the pool takes this as an option so tests can reach the thread. */
+export type SpawnThread = (config: WorkerConfig) => WorkerThread;
 
 const compiledEntry = new URL('./worker-entry.js', import.meta.url);
 const sourceEntry = new URL('./worker-entry.ts', import.meta.url);
@@ -20,7 +32,7 @@ function sourceBootstrap(): string {
   return `import(${tsx}).then(({ register }) => { register(); return import(${entry}); });`;
 }
 
-export const startWorkerThread: SpawnThread = (config) => {
+export const startWorkerThread = (config: WorkerConfig): Worker => {
   const { heapLimitMb } = config;
   const options = {
     workerData: config,

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import type { Worker } from 'node:worker_threads';
 import type { Logger } from '../logging/index.js';
+import type { WorkerThread } from './spawn.js';
 
 /** Longest line kept from a handler's output; the rest of a longer line is cut. */
 const MAX_LINE_LENGTH = 16 * 1024;
@@ -11,7 +11,7 @@ const MAX_LINE_LENGTH = 16 * 1024;
  * log, a JSON line per printed line: stdout at info, stderr at warn. Without a model log the
  * output is read and dropped, so a chatty handler never fills memory.
  */
-export function pipeThreadOutput(thread: Worker, modelLog: Logger | undefined): void {
+export function pipeThreadOutput(thread: WorkerThread, modelLog: Logger | undefined): void {
   pipeLines(thread.stdout, modelLog === undefined ? undefined : (line) => modelLog.info(line));
   pipeLines(thread.stderr, modelLog === undefined ? undefined : (line) => modelLog.warn(line));
 }

@@ -1,4 +1,3 @@
-import type { MessagePort } from 'node:worker_threads';
 import {
   describeHandler,
   handleBatch,
@@ -12,6 +11,7 @@ import type {
   DescribeMessage,
   FromWorker,
   JobFailure,
+  JobPort,
   RunMessage,
 } from './protocol.js';
 import { copied, forTransfer } from './transfer.js';
@@ -50,7 +50,7 @@ export function toFailure(error: unknown): JobFailure {
 }
 
 /** Runs the model once; any failure answers the job with an `error` message. */
-export async function runFeeds(port: MessagePort, model: LoadedModel | null, job: RunMessage) {
+export async function runFeeds(port: JobPort, model: LoadedModel | null, job: RunMessage) {
   try {
     if (model === null) throw new Error('The model is not loaded.');
     const outputs = await model.session.run(job.feeds);
@@ -68,7 +68,7 @@ export async function runFeeds(port: MessagePort, model: LoadedModel | null, job
 }
 
 /** Answers a batch through the handler; requests fail one by one, the job only without one. */
-export async function runBatch(port: MessagePort, model: LoadedModel | null, job: BatchMessage) {
+export async function runBatch(port: JobPort, model: LoadedModel | null, job: BatchMessage) {
   try {
     if (model === null) throw new Error('The model is not loaded.');
     if (model.handler === null) throw new Error('The model has no handler to answer requests.');
@@ -95,7 +95,7 @@ export async function runBatch(port: MessagePort, model: LoadedModel | null, job
 
 /** Asks the handler for its customized describe metadata. */
 export async function describeModel(
-  port: MessagePort,
+  port: JobPort,
   model: LoadedModel | null,
   job: DescribeMessage,
 ) {
@@ -135,7 +135,7 @@ function toResult(outcome: Outcome): BatchResult {
 }
 
 function postMoving(
-  port: MessagePort,
+  port: JobPort,
   message: FromWorker,
   transferList: ArrayBuffer[],
   copy: () => FromWorker,
@@ -149,7 +149,7 @@ function postMoving(
   }
 }
 
-function postError(port: MessagePort, jobId: number, error: unknown): void {
+function postError(port: JobPort, jobId: number, error: unknown): void {
   const message: FromWorker = {
     kind: 'error',
     jobId,
