@@ -18,6 +18,8 @@ export interface ServingConfig {
   readonly batchSize: number;
   readonly maxBatchDelayMs: number;
   readonly intraOpThreads: number;
+  /** Workers on the server's own thread (`inline: true`); worker threads when absent. */
+  readonly inline?: boolean;
 }
 
 export function modelConfigYaml(config: ServingConfig): string {
@@ -27,6 +29,7 @@ export function modelConfigYaml(config: ServingConfig): string {
     `batchSize: ${config.batchSize}`,
     `maxBatchDelay: ${config.maxBatchDelayMs}`,
     `intraOpThreads: ${config.intraOpThreads}`,
+    ...(config.inline === true ? ['inline: true'] : []),
     '',
   ].join('\n');
 }

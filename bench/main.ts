@@ -48,13 +48,16 @@ async function serve(workspace: Workspace, models: string[], auth: boolean) {
   }
 }
 
+/** Every registration of the tiny model: inline or in a worker thread, batched or not. */
+const tinyModels = ['tiny', 'tiny_batched', 'tiny_inline', 'tiny_inline_batched'];
+
 /** Scenarios 1, 2 and 4 share the tiny-model servers and the bare HTTP server. */
 async function tinyScenarios(workspace: Workspace) {
   const started: Array<{ stop(): Promise<void> }> = [];
   try {
-    const authOn = await serve(workspace, ['tiny', 'tiny_batched'], true);
+    const authOn = await serve(workspace, tinyModels, true);
     started.push(authOn);
-    const authOff = await serve(workspace, ['tiny', 'tiny_batched'], false);
+    const authOff = await serve(workspace, tinyModels, false);
     started.push(authOff);
     const bare = await startBareHttp(workspace.scratch);
     started.push(bare);

@@ -23,11 +23,17 @@ export interface Scenarios {
 export interface Ratios {
   readonly overhead_p50_us_c1: number;
   readonly overhead_p99_us_c1: number;
+  /** The same with the model in a worker thread instead of inline. */
+  readonly overhead_p50_us_c1_worker_thread: number;
   readonly tiny_throughput_vs_bare_http: number;
+  readonly tiny_throughput_worker_thread_vs_bare_http: number;
   readonly tiny_unbatched_throughput_vs_bare_http: number;
   readonly batched_vs_raw_ort: number;
   readonly batching_on_vs_off: number;
-  /** The tiny model, batched against one request per run: what batching lifts on a cheap model. */
+  /**
+   * The tiny model in a worker thread, batched against one request per run: what batching lifts
+   * on a cheap model.
+   */
   readonly tiny_batching_on_vs_off: number;
   readonly auth_on_vs_off: number;
   readonly startup_s: number;
@@ -56,17 +62,20 @@ export function computeRatios(scenarios: Scenarios): Ratios {
   const { latency, throughput, batching, startup } = scenarios;
   const authOn = throughput.onnxserve_auth_on.requests_per_s;
   const bare = throughput.bare_http.requests_per_s;
+  const threaded = throughput.onnxserve_worker_thread_auth_on.requests_per_s;
   return {
     overhead_p50_us_c1: latency.overhead_p50_us.median,
     overhead_p99_us_c1: latency.overhead_p99_us.median,
+    overhead_p50_us_c1_worker_thread: latency.overhead_worker_threads_p50_us.median,
     tiny_throughput_vs_bare_http: ratio(authOn, bare),
+    tiny_throughput_worker_thread_vs_bare_http: ratio(threaded, bare),
     tiny_unbatched_throughput_vs_bare_http: ratio(
       throughput.onnxserve_unbatched_auth_on.requests_per_s,
       bare,
     ),
     batched_vs_raw_ort: ratio(batching.batched.items_per_s, batching.raw_best.items_per_s),
     batching_on_vs_off: ratio(batching.batched.items_per_s, batching.unbatched.items_per_s),
-    tiny_batching_on_vs_off: ratio(authOn, throughput.onnxserve_unbatched_auth_on.requests_per_s),
+    tiny_batching_on_vs_off: ratio(threaded, throughput.onnxserve_unbatched_auth_on.requests_per_s),
     auth_on_vs_off: ratio(authOn, throughput.onnxserve_auth_off.requests_per_s),
     startup_s: startup.startup_s.median,
     idle_rss_mb: startup.idle_rss_mb.median,

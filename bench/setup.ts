@@ -34,12 +34,18 @@ export const tinyServing: ServingConfig = {
   intraOpThreads: 1,
 };
 
+/** The tiny model on an inline worker: no thread hop per request. */
+export const tinyInlineServing: ServingConfig = { ...tinyServing, inline: true };
+
 /** The tiny model set up for throughput: whatever arrives within 1 ms shares one run. */
 export const tinyBatchedServing: ServingConfig = {
   ...tinyServing,
   batchSize: 16,
   maxBatchDelayMs: 1,
 };
+
+/** Batching as above, on an inline worker: the tiny model's setup for throughput. */
+export const tinyInlineBatchedServing: ServingConfig = { ...tinyBatchedServing, inline: true };
 
 /** The MLP with dynamic batching; workers × intra-op threads = the 2 cores. */
 export const batchedServing: ServingConfig = {
@@ -75,6 +81,8 @@ export async function prepareWorkspace(plan: Plan, scratch: string): Promise<Wor
   await Promise.all([
     pack('tiny', tiny, tinyServing),
     pack('tiny_batched', tiny, tinyBatchedServing),
+    pack('tiny_inline', tiny, tinyInlineServing),
+    pack('tiny_inline_batched', tiny, tinyInlineBatchedServing),
     pack('mlp_batched', mlp, batchedServing),
     pack('mlp_unbatched', mlp, unbatchedServing),
   ]);

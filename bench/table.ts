@@ -30,23 +30,35 @@ function section(title: string, header: Row, rows: readonly Row[]): string {
 }
 
 function latency(report: Report): string {
-  const { onnxserve, bare_http, raw_session_run, overhead_p50_us, overhead_p99_us } =
-    report.scenarios.latency;
+  const result = report.scenarios.latency;
+  const { onnxserve, onnxserve_worker_threads: threads, bare_http, raw_session_run } = result;
+  const pair = (label: string, p50: Spread, p99: Spread): Row => [label, cell(p50), cell(p99)];
   return section(
-    'Latency at concurrency 1, tiny model (µs)',
+    'Latency at concurrency 1, tiny model, keep-alive, auth on (µs)',
     ['', 'p50', 'p99'],
     [
-      ['onnxserve, keep-alive, auth on', cell(onnxserve.p50_us), cell(onnxserve.p99_us)],
-      ['bare node:http round trip', cell(bare_http.p50_us), cell(bare_http.p99_us)],
-      ['raw session.run, in process', cell(raw_session_run.p50_us), cell(raw_session_run.p99_us)],
-      ['overhead: onnxserve − (http + run)', cell(overhead_p50_us), cell(overhead_p99_us)],
+      pair('onnxserve, inline worker', onnxserve.p50_us, onnxserve.p99_us),
+      pair('onnxserve, worker thread', threads.p50_us, threads.p99_us),
+      pair('bare node:http round trip', bare_http.p50_us, bare_http.p99_us),
+      pair('raw session.run, in process', raw_session_run.p50_us, raw_session_run.p99_us),
+      pair(
+        'overhead, inline: onnxserve − (http + run)',
+        result.overhead_p50_us,
+        result.overhead_p99_us,
+      ),
+      pair(
+        'overhead, worker thread',
+        result.overhead_worker_threads_p50_us,
+        result.overhead_worker_threads_p99_us,
+      ),
     ],
   );
 }
 
 function serving(config: ServingConfig): string {
   const delay = config.batchSize > 1 ? `, delay ${config.maxBatchDelayMs} ms` : '';
-  const split = `${count(config.workers, 'worker')} × ${count(config.intraOpThreads, 'thread')}`;
+  const kind = config.inline === true ? 'inline worker' : 'worker';
+  const split = `${count(config.workers, kind)} × ${count(config.intraOpThreads, 'thread')}`;
   return `batchSize ${config.batchSize}${delay}, ${split}`;
 }
 
@@ -59,12 +71,14 @@ function throughput(report: Report): string {
     String(side.failed),
   ];
   const [batched, unbatched] = [serving(result.batched_config), serving(result.unbatched_config)];
+  const threaded = serving({ ...result.batched_config, inline: false });
   return section(
     `Throughput, tiny model, ${result.connections} connections`,
     ['', 'req/s', 'p50 / p99 ms', 'failed'],
     [
       row(`onnxserve, auth on, ${batched}`, result.onnxserve_auth_on),
       row(`onnxserve, auth off, ${batched}`, result.onnxserve_auth_off),
+      row(`onnxserve, auth on, ${threaded}`, result.onnxserve_worker_thread_auth_on),
       row(`onnxserve, auth on, ${unbatched}`, result.onnxserve_unbatched_auth_on),
       row('bare node:http', result.bare_http),
     ],

@@ -3,7 +3,7 @@ import type { ServingConfig } from '../archives.js';
 import { runLoad, type LoadResult } from '../load.js';
 import { interleave } from '../rounds.js';
 import type { RunningServer } from '../server.js';
-import { tinyBatchedServing, tinyServing, type Workspace } from '../setup.js';
+import { tinyInlineBatchedServing, tinyServing, type Workspace } from '../setup.js';
 import { spread, type Spread } from '../stats.js';
 
 /** Within the issue's 32–64: enough to fill batches, few enough not to starve the client. */
@@ -21,10 +21,12 @@ export interface ThroughputResult {
   readonly connections: number;
   readonly batched_config: ServingConfig;
   readonly unbatched_config: ServingConfig;
-  /** `tiny_batched`, the registration set up for throughput. */
+  /** `tiny_inline_batched`, the registration set up for throughput. */
   readonly onnxserve_auth_on: ThroughputSide;
   readonly onnxserve_auth_off: ThroughputSide;
-  /** `tiny`, one request per run: what the latency scenario measures, under load. */
+  /** `tiny_batched`: the same batching in a worker thread instead of inline. */
+  readonly onnxserve_worker_thread_auth_on: ThroughputSide;
+  /** `tiny`, one request per run in a worker thread. */
   readonly onnxserve_unbatched_auth_on: ThroughputSide;
   readonly bare_http: ThroughputSide;
 }
@@ -33,7 +35,8 @@ type Load = (seconds: number) => Promise<LoadResult>;
 
 /**
  * The tiny model at `tinyConnections`, every round in this order: onnxserve with auth on, the bare
- * `node:http` server, onnxserve with auth off, and onnxserve with auth on but without batching.
+ * `node:http` server, onnxserve with auth off, onnxserve with auth on and a worker thread instead
+ * of inline workers, and the same without batching.
  */
 export async function measureThroughput(
   workspace: Workspace,
@@ -48,9 +51,10 @@ export async function measureThroughput(
   const model = (server: RunningServer, name: string) =>
     load(`${server.inferenceUrl}/predictions/${name}`, server.headers);
   const sides: Record<string, Load> = {
-    authOn: model(servers.authOn, 'tiny_batched'),
+    authOn: model(servers.authOn, 'tiny_inline_batched'),
     bare: load(bare.url, {}),
-    authOff: model(servers.authOff, 'tiny_batched'),
+    authOff: model(servers.authOff, 'tiny_inline_batched'),
+    threads: model(servers.authOn, 'tiny_batched'),
     unbatched: model(servers.authOn, 'tiny'),
   };
   for (const side of Object.values(sides)) await side(plan.warmupSeconds);
@@ -60,10 +64,11 @@ export async function measureThroughput(
   const rounds = await interleave<LoadResult>(plan.rounds, steps);
   return {
     connections: tinyConnections,
-    batched_config: tinyBatchedServing,
+    batched_config: tinyInlineBatchedServing,
     unbatched_config: tinyServing,
     onnxserve_auth_on: describe(rounds.authOn),
     onnxserve_auth_off: describe(rounds.authOff),
+    onnxserve_worker_thread_auth_on: describe(rounds.threads),
     onnxserve_unbatched_auth_on: describe(rounds.unbatched),
     bare_http: describe(rounds.bare),
   };
