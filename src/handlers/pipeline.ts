@@ -11,7 +11,7 @@ import {
   type RunModel,
   type StagedHandler,
 } from './handler.js';
-import { splitOutputs, stackFeeds, stackKey, takesBatches } from './stack.js';
+import { splitOutputs, stackKey, stackMatching, takesBatches } from './stack.js';
 
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
@@ -94,14 +94,17 @@ function groupRuns(
   feeds.forEach((step, index) => {
     if (step === null || !step.ok) return;
     const key = batches ? stackKey(step.value) : null;
+    const group = key === null ? undefined : groups.get(key);
     if (key === null) alone.push([index]);
-    else groups.set(key, [...(groups.get(key) ?? []), index]);
+    else if (group === undefined) groups.set(key, [index]);
+    else group.push(index);
   });
   return [...groups.values(), ...alone];
 }
 
 async function runGroup(feeds: readonly Feeds[], run: RunModel): Promise<Settled<Feeds>[]> {
-  const stacked = feeds.length > 1 ? stackFeeds(feeds) : null;
+  // Grouped by stackKey already: no need to compare keys again.
+  const stacked = feeds.length > 1 ? stackMatching(feeds) : null;
   if (stacked !== null) {
     const whole = await settle(() => run(stacked.feeds));
     if (whole.ok) return splitOutputs(whole.value, stacked.sizes).map((value) => ok(value));

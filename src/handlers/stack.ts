@@ -42,6 +42,12 @@ export function stackFeeds(perRequest: readonly Readonly<Feeds>[]): Stacked | nu
   const key = first === undefined ? null : stackKey(first);
   if (first === undefined || key === null) return null;
   if (!perRequest.every((feeds) => stackKey(feeds) === key)) return null;
+  return stackMatching(perRequest);
+}
+
+/** `stackFeeds` for at least one set of feeds known to share one non-null `stackKey`. */
+export function stackMatching(perRequest: readonly Readonly<Feeds>[]): Stacked {
+  const first = perRequest[0] as Readonly<Feeds>;
   const sizes = perRequest.map((feeds) => batchSizeOf(feeds) as number);
   const total = sizes.reduce((sum, size) => sum + size, 0);
   const feeds: Feeds = {};

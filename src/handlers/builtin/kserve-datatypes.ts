@@ -23,7 +23,10 @@ export function tensorTypeOf(datatype: string): TensorType | undefined {
   return Object.hasOwn(tensorTypeByDatatype, datatype) ? tensorTypeByDatatype[datatype] : undefined;
 }
 
+const datatypeByTensorType: ReadonlyMap<TensorType, string> = new Map(
+  Object.entries(tensorTypeByDatatype).map(([datatype, type]) => [type, datatype]),
+);
+
 export function datatypeOf(type: TensorType): string {
-  const found = Object.entries(tensorTypeByDatatype).find(([, value]) => value === type);
-  return found?.[0] ?? type;
+  return datatypeByTensorType.get(type) ?? type;
 }

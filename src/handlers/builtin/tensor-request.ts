@@ -14,6 +14,18 @@ export interface TensorRequest {
 
 type Model = ReadonlyMap<string, TensorInfo>;
 
+/** A model's inputs by name, built once per list of inputs (a handler's context keeps its own). */
+const models = new WeakMap<readonly TensorInfo[], Model>();
+
+function modelOf(inputs: readonly TensorInfo[]): Model {
+  let model = models.get(inputs);
+  if (model === undefined) {
+    model = new Map(inputs.map((input) => [input.name, input]));
+    models.set(inputs, model);
+  }
+  return model;
+}
+
 /**
  * Reads an Open Inference Protocol request, `{"id"?, "inputs": [{"name", "shape", "datatype",
  * "data"}], "outputs"?: [{"name"}]}`, or the shorthand `{"<input name>": <nested array>}`, into
@@ -24,7 +36,7 @@ export function parseTensorRequest(
   inputs: readonly TensorInfo[],
   source: string,
 ): TensorRequest {
-  const model: Model = new Map(inputs.map((input) => [input.name, input]));
+  const model = modelOf(inputs);
   if (!isPlainObject(document)) {
     throw new TypeError(
       `Input '${source}' must be a JSON object: {"inputs": [...]} or {"<input name>": values}.`,
