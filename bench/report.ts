@@ -29,6 +29,8 @@ export interface Ratios {
   readonly tiny_throughput_worker_thread_vs_bare_http: number;
   readonly tiny_unbatched_throughput_vs_bare_http: number;
   readonly batched_vs_raw_ort: number;
+  /** Against raw runs of the server's own batch size rather than the best one. */
+  readonly batched_vs_raw_ort_same_batch: number;
   readonly batching_on_vs_off: number;
   /**
    * The tiny model in a worker thread, batched against one request per run: what batching lifts
@@ -74,6 +76,10 @@ export function computeRatios(scenarios: Scenarios): Ratios {
       bare,
     ),
     batched_vs_raw_ort: ratio(batching.batched.items_per_s, batching.raw_best.items_per_s),
+    batched_vs_raw_ort_same_batch: ratio(
+      batching.batched.items_per_s,
+      batching.raw_at_server_batch.items_per_s,
+    ),
     batching_on_vs_off: ratio(batching.batched.items_per_s, batching.unbatched.items_per_s),
     tiny_batching_on_vs_off: ratio(threaded, throughput.onnxserve_unbatched_auth_on.requests_per_s),
     auth_on_vs_off: ratio(authOn, throughput.onnxserve_auth_off.requests_per_s),
