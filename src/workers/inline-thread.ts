@@ -11,6 +11,7 @@ import { serveJobs } from './worker-serve.js';
  * treats it like any other worker.
  */
 export class InlineThread extends EventEmitter implements WorkerThread {
+  readonly sharesHeap = true;
   readonly stdout = null;
   readonly stderr = null;
   private deliver: ((message: ToWorker) => void) | null = null;
@@ -19,6 +20,7 @@ export class InlineThread extends EventEmitter implements WorkerThread {
   constructor(config: WorkerConfig) {
     super();
     const port = {
+      sharesHeap: true,
       postMessage: (message: FromWorker) => this.reply(message),
       on: (_event: 'message', listener: (message: ToWorker) => void) => {
         this.deliver = listener;

@@ -27,6 +27,8 @@ export interface Job {
   /** The ids of the client requests this job answers, for log lines about it. */
   requestIds?(): string[];
   outgoing(jobId: number): Outgoing;
+  /** The message as it is, for a worker on this thread: nothing to copy or move. */
+  message(jobId: number): ToWorker;
   settle(reply: JobReply): void;
   reject(error: Error): void;
 }
@@ -41,6 +43,7 @@ export function runJob(
   reject: Reject,
 ): Job {
   return {
+    message: (jobId) => ({ kind: 'run', jobId, feeds: { ...feeds } }),
     outgoing(jobId) {
       const { tensors, transferList } = forTransfer(feeds);
       const message: ToWorker = { kind: 'run', jobId, feeds: tensors };
@@ -64,6 +67,7 @@ export function batchJob(
 ): Job {
   return {
     requestIds: () => requests.map((request) => request.requestId),
+    message: (jobId) => ({ kind: 'batch', jobId, requests: [...requests] }),
     outgoing(jobId) {
       const { value, transferList } = requestsForTransfer(requests, keepHeaders);
       const message: ToWorker = { kind: 'batch', jobId, requests: value };
@@ -85,6 +89,7 @@ export function batchJob(
 /** The handler's metadata for a customized describe. */
 export function describeJob(resolve: Resolve<Record<string, unknown>>, reject: Reject): Job {
   return {
+    message: (jobId) => ({ kind: 'describe', jobId }),
     outgoing(jobId) {
       const message: ToWorker = { kind: 'describe', jobId };
       return { message, transferList: [], copied: () => message };

@@ -88,7 +88,8 @@ export class PoolWorker {
     // Taken before posting: the worker may start while postMessage is still returning.
     const sentAt = performance.now();
     try {
-      this.post(job.outgoing(id));
+      if (this.thread.sharesHeap === true) this.thread.postMessage(job.message(id));
+      else this.post(job.outgoing(id));
     } catch (error: unknown) {
       const reason = error instanceof Error ? error.message : String(error);
       job.reject(new TypeError(`The inputs cannot be sent to a worker: ${reason}`));

@@ -120,6 +120,8 @@ export type FromWorker =
 
 /** The worker's side of its channel: a thread's `parentPort`, or the inline worker's stand-in. */
 export interface JobPort {
+  /** The pool is on this thread: answers need not be prepared for moving. */
+  readonly sharesHeap?: boolean;
   postMessage(message: FromWorker, transferList?: readonly ArrayBuffer[]): void;
   on(event: 'message', listener: (message: ToWorker) => void): unknown;
 }

@@ -6,6 +6,8 @@ import type { FromWorker, ToWorker, WorkerConfig } from './protocol.js';
 
 /** What a pool needs of a worker: a `node:worker_threads` Worker, or the inline stand-in. */
 export interface WorkerThread {
+  /** Runs on this thread: messages are handed over as they are, not copied or moved. */
+  readonly sharesHeap?: boolean;
   readonly stdout: Readable | null;
   readonly stderr: Readable | null;
   postMessage(message: ToWorker, transferList?: readonly ArrayBuffer[]): void;

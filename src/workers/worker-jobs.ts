@@ -54,7 +54,8 @@ export async function runFeeds(port: JobPort, model: LoadedModel | null, job: Ru
   try {
     if (model === null) throw new Error('The model is not loaded.');
     const outputs = await model.session.run(job.feeds);
-    const { tensors, transferList } = forTransfer(outputs);
+    const { tensors, transferList } =
+      port.sharesHeap === true ? { tensors: outputs, transferList: [] } : forTransfer(outputs);
     const message: FromWorker = {
       kind: 'result',
       jobId: job.jobId,
@@ -78,7 +79,9 @@ export async function runBatch(port: JobPort, model: LoadedModel | null, job: Ba
     const started = performance.now();
     const outcomes = await handleBatch(handler, context, job.requests, prediction.run);
     const handlerMs = performance.now() - started;
-    const { value, transferList } = resultsForTransfer(outcomes.map(toResult));
+    const results = outcomes.map(toResult);
+    const { value, transferList } =
+      port.sharesHeap === true ? { value: results, transferList: [] } : resultsForTransfer(results);
     const message: FromWorker = {
       kind: 'batch-result',
       jobId: job.jobId,
