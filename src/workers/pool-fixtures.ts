@@ -79,3 +79,12 @@ export function failureOf(result: HandlerResponse | RequestFailure | undefined):
   assert.ok(result instanceof Error, `expected a failure, got ${JSON.stringify(result)}`);
   return result;
 }
+
+/** Polls `check` until it holds; fails the test after `timeoutMs`. */
+export async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) assert.fail('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

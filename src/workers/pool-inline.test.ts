@@ -3,7 +3,7 @@ import { afterEach, describe, test } from 'node:test';
 import { fixturePath } from '../../test/fixtures/models/fixtures.js';
 import { silentLogger } from '../logging/index.js';
 import { startInlineThread } from './inline-thread.js';
-import { failureOf, jsonRequest, responseText } from './pool-fixtures.js';
+import { failureOf, jsonRequest, responseText, waitUntil } from './pool-fixtures.js';
 import { WorkerPool } from './pool.js';
 import { startWorkerThread, type SpawnThread } from './spawn.js';
 
@@ -91,7 +91,7 @@ describe('inline workers', () => {
     assert.ok(pool.describe().every((worker) => worker.pid === process.pid));
 
     await pool.scale(1);
-    await waitFor(() => pool.describe().length === 1);
+    await waitUntil(() => pool.describe().length === 1);
     const metadata = await pool.describeHandler();
     assert.ok('inputs' in metadata, JSON.stringify(metadata));
 
@@ -105,11 +105,3 @@ describe('inline workers', () => {
     assert.equal(pool.readyCount(), 0);
   });
 });
-
-async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) assert.fail('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
