@@ -30,9 +30,6 @@ export async function handleBatch(
   run: RunModel,
 ): Promise<Outcome[]> {
   if (isEntryPoint(handler)) return handleWhole(handler, context, requests, run);
-  const [only] = requests;
-  if (only !== undefined && requests.length === 1)
-    return [await handleOne(handler, context, only, run)];
   const feeds = await Promise.all(
     requests.map(async (request) =>
       request.explain === true ? null : settle(() => handler.preprocess(request, context)),
@@ -44,22 +41,6 @@ export async function handleBatch(
       finish(handler, request, context, run, outputs[index] ?? null),
     ),
   );
-}
-
-/** A batch of one, the steps of the general case without grouping or stacking. */
-async function handleOne(
-  handler: StagedHandler,
-  context: HandlerContext,
-  request: HandlerRequest,
-  run: RunModel,
-): Promise<Outcome> {
-  if (request.explain === true) return settle(() => explain(handler, request, context, run));
-  try {
-    const outputs = await run(await handler.preprocess(request, context));
-    return { ok: true, value: await handler.postprocess(outputs, request, context) };
-  } catch (error: unknown) {
-    return { ok: false, error };
-  }
 }
 
 export async function settle<T>(work: () => Promise<T> | T): Promise<Settled<T>> {
@@ -107,7 +88,8 @@ function groupRuns(
   feeds: readonly (Settled<Feeds> | null)[],
   inputs: readonly TensorInfo[],
 ): number[][] {
-  const batches = takesBatches(inputs);
+  // A lone request has nothing to share a run with: no stacking key to compute.
+  const batches = feeds.length > 1 && takesBatches(inputs);
   const groups = new Map<string, number[]>();
   const alone: number[][] = [];
   feeds.forEach((step, index) => {

@@ -37,23 +37,27 @@ class Cell implements Series {
 }
 
 /** Cells by their label values: binding the same labels twice shares one series. */
-class Cells {
-  private readonly byKey = new Map<string, Cell>();
+class Cells<C extends Series> {
+  private readonly byKey = new Map<string, C>();
 
-  constructor(private readonly adds: boolean) {}
+  constructor(private readonly create: (labels: Labels) => C) {}
 
-  bind(labels: Labels): Cell {
+  bind(labels: Labels): C {
     const key = JSON.stringify(Object.values(labels));
     let cell = this.byKey.get(key);
     if (cell === undefined) {
-      cell = new Cell(labels, this.adds);
+      cell = this.create(labels);
       this.byKey.set(key, cell);
     }
     return cell;
   }
 
-  all(): Iterable<Cell> {
+  all(): Iterable<C> {
     return this.byKey.values();
+  }
+
+  clear(): void {
+    this.byKey.clear();
   }
 }
 
@@ -63,7 +67,7 @@ function configuration(spec: FamilySpec, registry: Registry) {
 
 /** Counter series print from the moment they are bound, at 0, so rates work from the start. */
 function counterFamily(spec: FamilySpec, registry: Registry): Family {
-  const cells = new Cells(true);
+  const cells = new Cells((labels) => new Cell(labels, true));
   new Counter({
     ...configuration(spec, registry),
     collect() {
@@ -76,7 +80,7 @@ function counterFamily(spec: FamilySpec, registry: Registry): Family {
 
 /** Gauge series print once they have a value. */
 function gaugeFamily(spec: FamilySpec, registry: Registry): Family {
-  const cells = new Cells(false);
+  const cells = new Cells((labels) => new Cell(labels, false));
   new Gauge({
     ...configuration(spec, registry),
     collect() {
@@ -146,9 +150,8 @@ function exportHistogram(name: string, bounds: readonly number[], cell: Histogra
  */
 function histogramFamily(spec: FamilySpec, registry: Registry): Family {
   const bounds = [...(spec.buckets ?? [])];
-  const cells = new Map<string, HistogramCell>();
-  const values = () =>
-    [...cells.values()].flatMap((cell) => exportHistogram(spec.name, bounds, cell));
+  const cells = new Cells((labels) => new HistogramCell(labels, bounds));
+  const values = () => [...cells.all()].flatMap((cell) => exportHistogram(spec.name, bounds, cell));
   const metric = {
     name: spec.name,
     help: spec.help,
@@ -167,17 +170,7 @@ function histogramFamily(spec: FamilySpec, registry: Registry): Family {
   };
   // The registry takes any object with prom-client's metric shape; its type names the classes.
   registry.registerMetric(metric as unknown as Metric);
-  return {
-    series(labels) {
-      const key = JSON.stringify(Object.values(labels));
-      let cell = cells.get(key);
-      if (cell === undefined) {
-        cell = new HistogramCell(labels, bounds);
-        cells.set(key, cell);
-      }
-      return cell;
-    },
-  };
+  return { series: (labels) => cells.bind(labels) };
 }
 
 /** A family served on the endpoint. */
