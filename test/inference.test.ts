@@ -226,6 +226,58 @@ describe('inference through the real server', () => {
     ]);
   });
 
+  it('takes and gives binary tensor data (Open Inference Protocol extension) as JSON would', async () => {
+    const shape = [2, 3];
+    const values = [
+      Float32Array.of(1.5, -2, 3e-3, 4, 5, 6),
+      Float32Array.of(0.1, 20, 30, 40, -50, 6e7),
+    ];
+    const [a = [], b = []] = values.map((data) => Array.from(data));
+    const json = await server.call('inference', '/v2/models/add/infer', {
+      key,
+      body: JSON.stringify({
+        inputs: [
+          { name: 'a', shape, datatype: 'FP32', data: a },
+          { name: 'b', shape, datatype: 'FP32', data: b },
+        ],
+      }),
+    });
+    assert.equal(json.status, 200, json.text);
+    const expected = json.json<{ outputs: { data: number[] }[] }>().outputs[0]?.data;
+
+    const header = Buffer.from(
+      JSON.stringify({
+        inputs: ['a', 'b'].map((name) => ({
+          name,
+          shape,
+          datatype: 'FP32',
+          parameters: { binary_data_size: 24 },
+        })),
+        parameters: { binary_data_output: true },
+      }),
+    );
+    const reply = await fetch(`${server.urls.inference}/v2/models/add/infer`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${key}`,
+        'Content-Type': 'application/octet-stream',
+        'Inference-Header-Content-Length': String(header.byteLength),
+      },
+      body: Buffer.concat([header, ...values.map((data) => Buffer.from(data.buffer))]),
+    });
+    const body = Buffer.from(await reply.arrayBuffer());
+    assert.equal(reply.status, 200, body.toString());
+    assert.match(reply.headers.get('content-type') ?? '', /^application\/octet-stream/);
+    const length = Number(reply.headers.get('inference-header-content-length'));
+    const answer = JSON.parse(body.subarray(0, length).toString('utf8')) as { outputs: unknown[] };
+    assert.deepEqual(answer.outputs, [
+      { name: 'sum', shape, datatype: 'FP32', parameters: { binary_data_size: 24 } },
+    ]);
+    assert.equal(body.byteLength, length + 24);
+    const sums = new Float32Array(new Uint8Array(body.subarray(length)).buffer);
+    assert.deepEqual(Array.from(sums), expected);
+  });
+
   it('answers malformed input with a 400 that names the input, and keeps serving', async () => {
     const bad: [string, string, RegExp][] = [
       ['/v2/models/add/infer', '{not json', /JSON/],

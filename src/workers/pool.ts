@@ -148,7 +148,7 @@ export class WorkerPool {
    */
   runBatch(requests: readonly HandlerRequest[]): Promise<(HandlerResponse | RequestFailure)[]> {
     if (requests.length === 0) return Promise.resolve([]);
-    // Only a handler of the archive's own may read headers; the built-in ones never do.
+    // Only a handler of the archive's own reads every header; the built-in ones need one at most.
     const keepHeaders = this.options.handler?.spec?.kind === 'file';
     return this.enqueue((resolve, reject) => batchJob(requests, keepHeaders, resolve, reject));
   }

@@ -10,12 +10,15 @@ export interface Movable<T> {
 /** Inputs below this size share one buffer per batch: moving a buffer costs more than copying. */
 const PACKED_INPUT_BYTES = 64 * 1024;
 
+const BINARY_HEADER = 'inference-header-content-length';
+
 /**
  * Prepares requests for `postMessage` so their bytes move. Small inputs are copied into one
  * buffer for the whole batch, and each becomes a view on it; a large input moves on its own, after
  * a copy when it is a window on a larger buffer (Node's Buffer pool, a slice of a body). The
- * caller's own large arrays are detached afterwards. Headers stay behind unless `keepHeaders`:
- * the built-in handlers never read them, and they cost more to send than the inputs.
+ * caller's own large arrays are detached afterwards. Headers stay behind unless `keepHeaders`,
+ * but for the binary tensor extension's: the built-in handlers read no other, and they cost more
+ * to send than the inputs.
  */
 export function requestsForTransfer(
   requests: readonly HandlerRequest[],
@@ -34,9 +37,15 @@ export function requestsForTransfer(
   const value = requests.map((request) => ({
     ...request,
     inputs: request.inputs.map((input) => ({ ...input, data: place(input.data) })),
-    headers: keepHeaders ? request.headers : {},
+    headers: keepHeaders ? request.headers : builtinHeaders(request.headers),
   }));
   return { value, transferList: [...transfer] };
+}
+
+/** The one header a built-in handler reads: where the binary tensor extension's JSON ends. */
+function builtinHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const length = headers[BINARY_HEADER];
+  return length === undefined ? {} : { [BINARY_HEADER]: length };
 }
 
 /** One buffer holding every small input of the batch, in order; none when there are none. */

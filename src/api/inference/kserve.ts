@@ -126,7 +126,10 @@ export function kserveRoutes(registry: ModelRegistry, serverVersion: string): Ro
       path: '/v2',
       methods: ['GET'],
       summary: 'Server metadata (Open Inference Protocol).',
-      handle: () => ({ json: { name: 'onnxserve', version: serverVersion, extensions: [] } }),
+      // The `tensor` handler reads and writes the binary tensor data extension.
+      handle: () => ({
+        json: { name: 'onnxserve', version: serverVersion, extensions: ['binary_tensor_data'] },
+      }),
     },
     {
       ...inference,

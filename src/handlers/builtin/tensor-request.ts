@@ -2,6 +2,15 @@ import type { Tensor, TensorInfo } from '../../engine/index.js';
 import type { Feeds } from '../handler.js';
 import { isPlainObject } from '../inputs.js';
 import { datatypeOf, datatypes, tensorTypeOf } from './kserve-datatypes.js';
+import {
+  binaryDataSize,
+  binaryOutputs,
+  binaryTail,
+  fromBinaryData,
+  noBinaryOutputs,
+  type BinaryOutputs,
+  type BinaryTail,
+} from './tensor-binary.js';
 import { toTensorData } from './tensor-values.js';
 
 export interface TensorRequest {
@@ -10,6 +19,8 @@ export interface TensorRequest {
   readonly feeds: Feeds;
   /** The outputs the request asked for; all of them when `undefined`. */
   readonly outputs: readonly string[] | undefined;
+  /** The outputs to answer in binary (the binary tensor data extension). */
+  readonly binaryOutputs: BinaryOutputs;
 }
 
 type Model = ReadonlyMap<string, TensorInfo>;
@@ -30,11 +41,13 @@ function modelOf(inputs: readonly TensorInfo[]): Model {
  * Reads an Open Inference Protocol request, `{"id"?, "inputs": [{"name", "shape", "datatype",
  * "data"}], "outputs"?: [{"name"}]}`, or the shorthand `{"<input name>": <nested array>}`, into
  * feeds checked against the model's inputs. `source` names the request input in messages.
+ * `binary` is the data after the JSON when the request uses the binary extension.
  */
 export function parseTensorRequest(
   document: unknown,
   inputs: readonly TensorInfo[],
   source: string,
+  binary?: Uint8Array,
 ): TensorRequest {
   const model = modelOf(inputs);
   if (!isPlainObject(document)) {
@@ -43,13 +56,17 @@ export function parseTensorRequest(
     );
   }
   const full = isFullForm(document);
+  const tail = binary === undefined ? undefined : binaryTail(binary, source);
   const feeds = full
-    ? fullFeeds(document.inputs as unknown[], model)
+    ? fullFeeds(document.inputs as unknown[], model, tail)
     : shorthandFeeds(document, model);
+  tail?.finish();
   requireAll(feeds, inputs);
   const id =
     full && typeof document.id === 'string' && document.id.trim() !== '' ? document.id : undefined;
-  return { id, feeds, outputs: full ? requestedOutputs(document.outputs) : undefined };
+  if (!full) return { id, feeds, outputs: undefined, binaryOutputs: noBinaryOutputs };
+  const outputs = requestedOutputs(document.outputs);
+  return { id, feeds, outputs, binaryOutputs: binaryOutputs(document) };
 }
 
 function isFullForm(document: Record<string, unknown>): boolean {
@@ -57,10 +74,10 @@ function isFullForm(document: Record<string, unknown>): boolean {
   return Array.isArray(inputs) && inputs.length > 0 && inputs.every(isPlainObject);
 }
 
-function fullFeeds(items: readonly unknown[], model: Model): Feeds {
+function fullFeeds(items: readonly unknown[], model: Model, tail: BinaryTail | undefined): Feeds {
   const feeds: Feeds = {};
   items.forEach((item, position) => {
-    const [name, tensor] = fullTensor(item as Record<string, unknown>, position, model);
+    const [name, tensor] = fullTensor(item as Record<string, unknown>, position, model, tail);
     if (Object.hasOwn(feeds, name)) throw new TypeError(`Input '${name}' appears twice.`);
     feeds[name] = tensor;
   });
@@ -71,11 +88,39 @@ function fullTensor(
   item: Record<string, unknown>,
   position: number,
   model: Model,
+  tail: BinaryTail | undefined,
 ): [string, Tensor] {
   const { name, datatype, shape, data } = item;
   if (typeof name !== 'string') throw new TypeError(`inputs[${position}] needs a "name" string.`);
   const info = modelInput(model, name);
   const expected = datatypeOf(info.type);
+  checkDatatype(datatype, expected, name);
+  const dims = checkedDims(shape, name);
+  const label = `Input '${name}' (${expected})`;
+  const size = binaryDataSize(item, name, tail !== undefined);
+  if (size !== undefined && tail !== undefined) {
+    checkShape(info, dims);
+    const binaryData = fromBinaryData(info.type, dims, tail.take(size, name), label);
+    return [name, { type: info.type, dims, data: binaryData } as Tensor];
+  }
+  const values = jsonValues(data, dims, name);
+  checkShape(info, dims);
+  return [name, { type: info.type, dims, data: toTensorData(info.type, values, label) } as Tensor];
+}
+
+/** An input's JSON `data` as one list of as many values as `dims` holds. */
+function jsonValues(data: unknown, dims: readonly number[], name: string): readonly unknown[] {
+  const values = Array.isArray(data) ? flatten(data) : [data];
+  const count = dims.reduce((product, dim) => product * dim, 1);
+  if (values.length !== count) {
+    throw new RangeError(
+      `Input '${name}' has ${values.length} values but shape ${formatShape(dims)} needs ${count}.`,
+    );
+  }
+  return values;
+}
+
+function checkDatatype(datatype: unknown, expected: string, name: string): void {
   if (typeof datatype !== 'string' || tensorTypeOf(datatype) === undefined) {
     const got = JSON.stringify(datatype) ?? 'nothing';
     throw new TypeError(
@@ -84,17 +129,6 @@ function fullTensor(
   }
   if (datatype !== expected)
     throw new TypeError(`Input '${name}' must be ${expected}, got ${datatype}.`);
-  const dims = checkedDims(shape, name);
-  const values = Array.isArray(data) ? flatten(data) : [data];
-  const count = dims.reduce((product, dim) => product * dim, 1);
-  if (values.length !== count) {
-    throw new RangeError(
-      `Input '${name}' has ${values.length} values but shape ${formatShape(dims)} needs ${count}.`,
-    );
-  }
-  checkShape(info, dims);
-  const tensorData = toTensorData(info.type, values, `Input '${name}' (${expected})`);
-  return [name, { type: info.type, dims, data: tensorData } as Tensor];
 }
 
 function shorthandFeeds(document: Record<string, unknown>, model: Model): Feeds {

@@ -159,7 +159,8 @@ function fillArray(type: TensorType, data: (number | bigint | string)[]): Tensor
   }
 }
 
-const arrayClasses = {
+/** The typed array holding each element type but strings and 64-bit integers. */
+export const arrayClasses = {
   float32: Float32Array,
   float64: Float64Array,
   float16: Uint16Array,

@@ -1,35 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TensorInfo } from '../../engine/index.js';
-import type { HandlerContext, HandlerRequest } from '../handler.js';
 import { fromHalfBits, toHalfBits } from './half-float.js';
 import { createTensorHandler } from './tensor.js';
+import {
+  add,
+  addContext as context,
+  addOutputs as outputs,
+  row,
+  textRequest as request,
+  wide,
+} from './tensor-fixtures.js';
 import { parseTensorRequest } from './tensor-request.js';
 import { fromTensorData } from './tensor-values.js';
-
-const add: TensorInfo[] = [
-  { name: 'a', type: 'float32', shape: ['batch', 3] },
-  { name: 'b', type: 'float32', shape: ['batch', 3] },
-];
-const wide: TensorInfo[] = [
-  { name: 'i', type: 'int64', shape: [-1] },
-  { name: 'u', type: 'uint64', shape: [-1] },
-  { name: 'flag', type: 'bool', shape: [-1] },
-  { name: 'text', type: 'string', shape: [-1] },
-  { name: 'half', type: 'float16', shape: [-1] },
-  { name: 'small', type: 'int8', shape: [-1] },
-];
 
 function parseAdd(document: unknown) {
   return parseTensorRequest(document, add, 'body');
 }
-
-const row = (name: string, datatype: string, shape: number[], data: unknown) => ({
-  name,
-  datatype,
-  shape,
-  data,
-});
 
 describe('tensor requests', () => {
   test('read the full form with flat or nested data, and the shorthand', () => {
@@ -263,28 +250,6 @@ describe('tensor values', () => {
 });
 
 describe('tensor handler', () => {
-  const context: HandlerContext = {
-    modelName: 'add',
-    modelVersion: '2.0',
-    modelDir: '.',
-    inputs: add,
-    outputs: [
-      { name: 'sum', type: 'float32', shape: ['batch', 3] },
-      { name: 'count', type: 'int64', shape: [] },
-    ],
-    config: {},
-    batchSize: 1,
-  };
-  const request = (body: string, name = 'body'): HandlerRequest => ({
-    requestId: 'server-id',
-    inputs: [{ name, data: new TextEncoder().encode(body) }],
-    headers: {},
-  });
-  const outputs = {
-    sum: { type: 'float32', dims: [1, 3], data: Float32Array.from([1, 2, 3]) },
-    count: { type: 'int64', dims: [], data: BigInt64Array.from([2n ** 62n]) },
-  } as const;
-
   test('answers with every output, or those asked for, and the request id', async () => {
     const handler = createTensorHandler();
     const plain = request(JSON.stringify({ a: [[0, 0, 0]], b: [[1, 2, 3]] }));
