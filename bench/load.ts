@@ -3,7 +3,7 @@ import { percentile } from './stats.js';
 
 export interface LoadRequest {
   readonly url: string;
-  readonly body: string;
+  readonly body: string | Buffer;
   readonly headers: Readonly<Record<string, string>>;
   readonly connections: number;
   readonly seconds: number;

@@ -75,8 +75,9 @@ async function tinyScenarios(workspace: Workspace) {
 async function batchingScenario(workspace: Workspace) {
   let server: RunningServer | undefined;
   try {
-    server = await serve(workspace, ['mlp_batched', 'mlp_unbatched'], true);
-    progress('MLP throughput: batched, unbatched, raw session.run sweep');
+    const models = ['mlp_client_batched', 'mlp_batched', 'mlp_unbatched'];
+    server = await serve(workspace, models, true);
+    progress('MLP throughput: clients batching, batched, unbatched, raw session.run sweep');
     return await measureBatching(workspace, server);
   } finally {
     await server?.stop();

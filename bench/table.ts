@@ -85,8 +85,11 @@ function throughput(report: Report): string {
   );
 }
 
-function side(served: ServerSide): Row {
-  return [`onnxserve, ${serving(served.config)}`, cell(served.items_per_s), String(served.failed)];
+function side(served: ServerSide, connections: number): Row {
+  const items = served.items_per_request;
+  const sent = items === 1 ? '1 JSON item' : `${items} binary items`;
+  const label = `onnxserve, ${sent} per request, ${connections} conns, ${serving(served.config)}`;
+  return [label, cell(served.items_per_s), String(served.failed)];
 }
 
 function batching(report: Report): string {
@@ -95,13 +98,13 @@ function batching(report: Report): string {
     const split = `${count(point.sessions, 'session')} × ${count(point.intraOpThreads, 'thread')}`;
     return [`raw session.run, batch ${point.batch}, ${split}${label}`, cell(point.items_per_s), ''];
   };
-  const title = `Batched throughput, MLP ${result.model_mb} MB, 1 item per request`;
   return section(
-    `${title}, ${result.connections} connections`,
+    `Batched throughput, MLP ${result.model_mb} MB`,
     ['', 'items/s', 'failed'],
     [
-      side(result.batched),
-      side(result.unbatched),
+      side(result.client_batched, result.client_batched_connections),
+      side(result.batched, result.connections),
+      side(result.unbatched, result.connections),
       raw(result.raw_best, ' (best)'),
       raw(result.raw_at_server_batch, ' (server batch size)'),
     ],

@@ -1,9 +1,16 @@
 import { runLoad } from '../load.js';
 import { sweepRaw, type CoreSplit, type SweepPoint } from '../raw-ort.js';
 import { interleave } from '../rounds.js';
-import type { RunningServer } from '../server.js';
 import type { ServingConfig } from '../archives.js';
-import { batchedServing, unbatchedServing, type Workspace } from '../setup.js';
+import { binaryRequest } from '../binary-request.js';
+import type { RunningServer } from '../server.js';
+import {
+  batchedServing,
+  clientBatchedServing,
+  itemsPerClientBatch,
+  unbatchedServing,
+  type Workspace,
+} from '../setup.js';
 import { median, spread, type Spread } from '../stats.js';
 
 /**
@@ -18,8 +25,8 @@ const coreSplits: readonly CoreSplit[] = [
   { sessions: 2, intraOpThreads: 1 },
 ];
 
-/** Past the best: on the 2-core machine, throughput peaks near 128 and falls at 256. */
-const rawBatches: readonly number[] = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+/** Past the best: on the 2-core machine, the best has been at 64, 128 or 256. */
+const rawBatches: readonly number[] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 
 export interface RawBest extends CoreSplit {
   readonly batch: number;
@@ -28,6 +35,9 @@ export interface RawBest extends CoreSplit {
 
 export interface ServerSide {
   readonly config: ServingConfig;
+  /** Rows each request carries, and how: one JSON row, or several in the binary extension. */
+  readonly items_per_request: number;
+  readonly encoding: 'json' | 'binary';
   readonly items_per_s: Spread;
   /** Non-2xx answers and connection errors over all rounds; above 0, the numbers mean little. */
   readonly failed: number;
@@ -36,6 +46,9 @@ export interface ServerSide {
 export interface BatchingResult {
   readonly model_mb: number;
   readonly connections: number;
+  /** Clients that batch too: several rows per request, in binary. */
+  readonly client_batched: ServerSide;
+  readonly client_batched_connections: number;
   readonly batched: ServerSide;
   readonly unbatched: ServerSide;
   /** The configuration with the best median, and its rounds. */
@@ -50,22 +63,34 @@ type Round =
   | { kind: 'server'; itemsPerSecond: number; failed: number }
   | { kind: 'raw'; points: SweepPoint[] };
 
+/** Three batches' worth of clients again, for two workers of 8 requests. */
+const clientBatchedConnections = 24;
+
 /**
- * The compute-bound MLP, one item per request: onnxserve with dynamic batching, the same without,
- * and bare `session.run` loops over every batch size and core split, interleaved every round.
+ * The compute-bound MLP: onnxserve with dynamic batching, for clients that send one JSON item per
+ * request and for clients that send 32 items in binary; one JSON item without batching; and bare
+ * `session.run` loops over every batch size and core split, interleaved every round.
  */
 export async function measureBatching(
   workspace: Workspace,
   server: RunningServer,
 ): Promise<BatchingResult> {
   const { plan, mlp } = workspace;
-  const serve = (model: string) => async (seconds: number) => {
-    const url = `${server.inferenceUrl}/predictions/${model}`;
-    const load = { url, body: mlp.body, headers: server.headers, seconds };
-    const result = await runLoad({ ...load, connections: batchingConnections });
-    const { requestsPerSecond: itemsPerSecond, failed } = result;
-    return { kind: 'server', itemsPerSecond, failed } as const;
-  };
+  // TorchServe's route for TorchServe-style clients, the Open Inference Protocol's for binary ones.
+  const json = { items: 1, body: mlp.body, headers: {}, route: '/predictions/{model}' };
+  const binary = { ...binaryRequest(mlp, itemsPerClientBatch), route: '/v2/models/{model}/infer' };
+  const serve =
+    (model: string, request: typeof json | typeof binary, connections: number) =>
+    async (seconds: number): Promise<Round> => {
+      const url = server.inferenceUrl + request.route.replace('{model}', model);
+      const headers = { ...server.headers, ...request.headers };
+      const load = { url, body: request.body, headers, seconds, connections };
+      const { requestsPerSecond, failed } = await runLoad(load);
+      return { kind: 'server', itemsPerSecond: requestsPerSecond * request.items, failed };
+    };
+  const batched = serve('mlp_batched', json, batchingConnections);
+  const unbatched = serve('mlp_unbatched', json, batchingConnections);
+  const clientBatched = serve('mlp_client_batched', binary, clientBatchedConnections);
   const sweep = {
     modelPath: mlp.path,
     inputName: mlp.inputName,
@@ -78,11 +103,11 @@ export async function measureBatching(
     for (const split of coreSplits) points.push(...(await sweepRaw(split, sweep)));
     return { kind: 'raw', points };
   };
-  await serve('mlp_batched')(plan.warmupSeconds);
-  await serve('mlp_unbatched')(plan.warmupSeconds);
+  for (const side of [clientBatched, batched, unbatched]) await side(plan.warmupSeconds);
   const rounds = await interleave<Round>(plan.rounds, {
-    batched: () => serve('mlp_batched')(plan.batchingSeconds),
-    unbatched: () => serve('mlp_unbatched')(plan.batchingSeconds),
+    client_batched: () => clientBatched(plan.batchingSeconds),
+    batched: () => batched(plan.batchingSeconds),
+    unbatched: () => unbatched(plan.batchingSeconds),
     raw,
   });
   return summarize(workspace, rounds);
@@ -96,6 +121,8 @@ function summarize(workspace: Workspace, rounds: Record<string, Round[]>): Batch
   return {
     model_mb: Math.round(workspace.mlp.weightBytes / 1e6),
     connections: batchingConnections,
+    client_batched: serverSide(clientBatchedServing, rounds.client_batched, itemsPerClientBatch),
+    client_batched_connections: clientBatchedConnections,
     batched: serverSide(batchedServing, rounds.batched),
     unbatched: serverSide(unbatchedServing, rounds.unbatched),
     raw_best: bestOf(sweep, rawRounds),
@@ -107,10 +134,12 @@ function summarize(workspace: Workspace, rounds: Record<string, Round[]>): Batch
   };
 }
 
-function serverSide(config: ServingConfig, rounds: readonly Round[] = []): ServerSide {
+function serverSide(config: ServingConfig, rounds: readonly Round[] = [], items = 1): ServerSide {
   const served = rounds.flatMap((round) => (round.kind === 'server' ? [round] : []));
   return {
     config,
+    items_per_request: items,
+    encoding: items === 1 ? 'json' : 'binary',
     items_per_s: spread(served.map((round) => Math.round(round.itemsPerSecond))),
     failed: served.reduce((sum, round) => sum + round.failed, 0),
   };
