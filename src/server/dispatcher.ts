@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ServeError } from '../errors/index.js';
+import type { HttpHandler, HttpRequest, HttpResponse } from '../http/index.js';
 import type { AccessLog, Logger } from '../logging/index.js';
 import { readBody, tooLarge } from './body.js';
 import { ClientSignal } from './client-signal.js';
@@ -24,8 +24,6 @@ export interface DispatcherOptions {
   readonly metrics?: { response(status: number): void } | undefined;
 }
 
-export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
-
 const scopeOfApi: Readonly<Record<ApiName, KeyScope | undefined>> = {
   inference: 'inference',
   management: 'management',
@@ -37,7 +35,7 @@ const scopeOfApi: Readonly<Record<ApiName, KeyScope | undefined>> = {
  * default: unknown paths need a key of the listener's APIs), credential removal, 404/405, the
  * model-API gate, the handler, the reply, the access-log line.
  */
-export function createDispatcher(options: DispatcherOptions): RequestListener {
+export function createDispatcher(options: DispatcherOptions): HttpHandler {
   const router = new Router(
     options.routes.filter((route) => route.apis.some((api) => options.apis.has(api))),
   );
@@ -58,21 +56,16 @@ export function createDispatcher(options: DispatcherOptions): RequestListener {
     return match.route;
   }
 
-  async function answer(
-    req: IncomingMessage,
-    res: ServerResponse,
-    requestId: string,
-  ): Promise<number> {
+  async function answer(req: HttpRequest, res: HttpResponse, requestId: string): Promise<number> {
     if (options.isDraining()) {
       throw new ServeError('ServiceUnavailableException', 'Server is shutting down.');
     }
     const declaredLength = Number(req.headers['content-length'] ?? 0);
     if (declaredLength > options.maxRequestSize) throw tooLarge(options.maxRequestSize);
 
-    const url = req.url ?? '/';
+    const { url, method } = req;
     const queryStart = url.indexOf('?');
     const path = queryStart < 0 ? url : url.slice(0, queryStart);
-    const method = req.method ?? 'GET';
     const match = router.matchPath(method, path);
     if (match === null) throw new ServeError('BadRequestException', 'Invalid URL encoding.');
 
@@ -95,18 +88,12 @@ export function createDispatcher(options: DispatcherOptions): RequestListener {
     return options.writer.write(res, requestId, await route.handle(context));
   }
 
-  function logAccess(
-    req: IncomingMessage,
-    requestId: string,
-    status: number,
-    started: number,
-  ): void {
-    const url = req.url ?? '/';
+  function logAccess(req: HttpRequest, requestId: string, status: number, started: number): void {
     const line = {
       requestId,
-      remote: req.socket.remoteAddress,
+      remote: req.remoteAddress,
       method: req.method,
-      path: url.split('?', 1)[0],
+      path: req.url.split('?', 1)[0],
       status,
       ms: Math.round((performance.now() - started) * 1000) / 1000,
     };
