@@ -69,11 +69,12 @@ function responseBody(
 }
 
 function outputItem(name: string, tensor: Tensor, binary: Uint8Array[] | undefined): object {
-  const head = { name, shape: tensor.dims, datatype: datatypeOf(tensor.type) };
-  if (binary === undefined) return { ...head, data: fromTensorData(tensor) };
+  const { dims: shape } = tensor;
+  const datatype = datatypeOf(tensor.type);
+  if (binary === undefined) return { name, shape, datatype, data: fromTensorData(tensor) };
   const bytes = toBinaryData(tensor);
   binary.push(bytes);
-  return { ...head, parameters: { binary_data_size: bytes.byteLength } };
+  return { name, shape, datatype, parameters: { binary_data_size: bytes.byteLength } };
 }
 
 function checkOutputNames(
