@@ -22,6 +22,8 @@ type Phase = 'idle' | 'head' | 'active' | 'closed';
 /** Bytes of pipelined requests held while one is answered; more pauses reading. */
 const MAX_HELD_BYTES = 64 * 1024;
 const headEnd = Buffer.from('\r\n\r\n');
+/** How a head written with bare LF line ends ends: never valid, refused rather than waited on. */
+const bareLfEnd = Buffer.from('\n\n');
 const continueLine = 'HTTP/1.1 100 Continue\r\n\r\n';
 
 /**
@@ -129,6 +131,7 @@ export class HttpConnection implements ExchangeHost {
     if (end < 0 || end + 4 > maxHeaderBytes) {
       this.held = held.length === 0 ? undefined : held;
       if (held.length > maxHeaderBytes) this.refuse(431, 'the request head is too large');
+      else if (held.includes(bareLfEnd)) this.refuse(400, 'bare LF line ends in the request head');
       return;
     }
     this.held = undefined;

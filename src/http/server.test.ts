@@ -137,6 +137,7 @@ describe('HttpServer', () => {
       ['POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n', 501],
       ['GET / HTTP/1.1\r\nBad Name: x\r\n\r\n', 400],
       ['GET / HTTP/3.0\r\n\r\n', 505],
+      ['GET / HTTP/1.1\nHost: a\n\n', 400],
       [`GET / HTTP/1.1\r\nX: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
     ];
     for (const [wire, status] of cases) {
