@@ -228,9 +228,9 @@ function writeStrings(strings: readonly string[]): Uint8Array {
   return result;
 }
 
-/** A response of `document` as JSON followed by `chunks`, the binary outputs in its order. */
-export function binaryResponse(document: unknown, chunks: readonly Uint8Array[]): HandlerResponse {
-  const json = encoder.encode(JSON.stringify(document));
+/** A response of `document`, the JSON text, followed by `chunks`, the binary outputs in its order. */
+export function binaryResponse(document: string, chunks: readonly Uint8Array[]): HandlerResponse {
+  const json = encoder.encode(document);
   const total = chunks.reduce((sum, chunk) => sum + chunk.byteLength, json.byteLength);
   const body = new Uint8Array(total);
   body.set(json);

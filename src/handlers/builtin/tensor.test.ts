@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { TensorInfo } from '../../engine/index.js';
+import type { Tensor, TensorInfo } from '../../engine/index.js';
 import { fromHalfBits, toHalfBits } from './half-float.js';
 import { createTensorHandler } from './tensor.js';
 import {
@@ -12,7 +12,7 @@ import {
   wide,
 } from './tensor-fixtures.js';
 import { parseTensorRequest } from './tensor-request.js';
-import { fromTensorData } from './tensor-values.js';
+import { fromTensorData, tensorDataJson } from './tensor-values.js';
 
 function parseAdd(document: unknown) {
   return parseTensorRequest(document, add, 'body');
@@ -246,6 +246,23 @@ describe('tensor values', () => {
     assert.deepEqual(fromTensorData(floats), ['NaN', '-Infinity', 0.5]);
     const flags = { type: 'bool', dims: [2], data: Uint8Array.from([0, 1]) } as const;
     assert.deepEqual(fromTensorData(flags), [false, true]);
+  });
+
+  test('write JSON text directly that says what JSON.stringify of the values says', () => {
+    const tensors = [
+      { type: 'float32', data: Float32Array.from([0.1, -0, 1e-7, 3e38, Number.NaN, -Infinity]) },
+      { type: 'float64', data: Float64Array.from([1e21, 5e-324, 2 / 3, Infinity, -1.5]) },
+      { type: 'float32', data: new Float32Array(0) },
+      { type: 'int8', data: Int8Array.from([-128, 0, 127]) },
+      { type: 'uint32', data: Uint32Array.from([0, 2 ** 32 - 1]) },
+      { type: 'int64', data: BigInt64Array.from([2n ** 53n + 1n, -7n]) },
+      { type: 'bool', data: Uint8Array.from([1, 0]) },
+      { type: 'string', data: ['a"b', 'ü\n'] },
+    ] as const;
+    for (const each of tensors) {
+      const tensor = { ...each, dims: [each.data.length] } as Tensor;
+      assert.equal(tensorDataJson(tensor), JSON.stringify(fromTensorData(tensor)), each.type);
+    }
   });
 });
 

@@ -11,7 +11,7 @@ import {
   toBinaryData,
 } from './tensor-binary.js';
 import { listNames, parseTensorRequest, type TensorRequest } from './tensor-request.js';
-import { fromTensorData } from './tensor-values.js';
+import { tensorDataJson } from './tensor-values.js';
 
 /**
  * The `tensor` handler: Open Inference Protocol (KServe v2) JSON in and out, with the binary
@@ -35,46 +35,44 @@ export function createTensorHandler(): StagedHandler {
       const tensorRequest = parsed.get(request);
       parsed.delete(request);
       const binary: Uint8Array[] = [];
-      const body = responseBody(outputs, request, context, tensorRequest, binary);
-      return binary.length === 0
-        ? jsonResponse(JSON.stringify(body))
-        : binaryResponse(body, binary);
+      const json = responseJson(outputs, request, context, tensorRequest, binary);
+      return binary.length === 0 ? jsonResponse(json) : binaryResponse(json, binary);
     },
   };
 }
 
-/** The response's JSON; the data of outputs answered in binary goes to `binary`, in order. */
-function responseBody(
+/**
+ * The response's JSON text, written directly (names and ids through `JSON.stringify`, tensors by
+ * `tensorDataJson`); the data of outputs answered in binary goes to `binary`, in order.
+ */
+function responseJson(
   outputs: Feeds,
   request: HandlerRequest,
   context: HandlerContext,
   tensorRequest: TensorRequest | undefined,
   binary: Uint8Array[],
-): Record<string, unknown> {
-  const wanted = tensorRequest?.outputs ?? context.outputs.map((output) => output.name);
+): string {
+  const wanted = tensorRequest?.outputs;
   const inBinary = tensorRequest?.binaryOutputs ?? noBinaryOutputs;
-  const names = context.outputs
-    .map((output) => output.name)
-    .filter((name) => wanted.includes(name));
-  return {
-    model_name: context.modelName,
-    model_version: context.modelVersion,
-    id: tensorRequest?.id ?? request.requestId,
-    outputs: names.flatMap((name) => {
-      const tensor = outputs[name];
-      if (tensor === undefined) return [];
-      return [outputItem(name, tensor, isBinaryOutput(inBinary, name) ? binary : undefined)];
-    }),
-  };
+  const items: string[] = [];
+  for (const { name } of context.outputs) {
+    const tensor = outputs[name];
+    if (tensor === undefined || (wanted !== undefined && !wanted.includes(name))) continue;
+    items.push(outputJson(name, tensor, isBinaryOutput(inBinary, name) ? binary : undefined));
+  }
+  const model = `"model_name":${JSON.stringify(context.modelName)}`;
+  const version = `"model_version":${JSON.stringify(context.modelVersion)}`;
+  const id = `"id":${JSON.stringify(tensorRequest?.id ?? request.requestId)}`;
+  return `{${model},${version},${id},"outputs":[${items.join(',')}]}`;
 }
 
-function outputItem(name: string, tensor: Tensor, binary: Uint8Array[] | undefined): object {
-  const { dims: shape } = tensor;
-  const datatype = datatypeOf(tensor.type);
-  if (binary === undefined) return { name, shape, datatype, data: fromTensorData(tensor) };
+function outputJson(name: string, tensor: Tensor, binary: Uint8Array[] | undefined): string {
+  const head = `"name":${JSON.stringify(name)},"shape":[${tensor.dims.join(',')}]`;
+  const datatype = `"datatype":"${datatypeOf(tensor.type)}"`;
+  if (binary === undefined) return `{${head},${datatype},"data":${tensorDataJson(tensor)}}`;
   const bytes = toBinaryData(tensor);
   binary.push(bytes);
-  return { name, shape, datatype, parameters: { binary_data_size: bytes.byteLength } };
+  return `{${head},${datatype},"parameters":{"binary_data_size":${bytes.byteLength}}}`;
 }
 
 function checkOutputNames(
