@@ -30,25 +30,37 @@ export async function handleBatch(
   run: RunModel,
 ): Promise<Outcome[]> {
   if (isEntryPoint(handler)) return handleWhole(handler, context, requests, run);
-  const feeds = await Promise.all(
-    requests.map(async (request) =>
-      request.explain === true ? null : settle(() => handler.preprocess(request, context)),
+  const feeds = await whenAll(
+    requests.map((request) =>
+      request.explain === true ? null : attempt(() => handler.preprocess(request, context)),
     ),
   );
   const outputs = await runAll(feeds, context.inputs, run);
-  return Promise.all(
+  return whenAll(
     requests.map((request, index) =>
       finish(handler, request, context, run, outputs[index] ?? null),
     ),
   );
 }
 
-export async function settle<T>(work: () => Promise<T> | T): Promise<Settled<T>> {
+/**
+ * `work`'s result or what it threw, without waiting when `work` returns a plain value: the
+ * built-in handlers do, and a batch of them then costs no promise per request.
+ */
+function attempt<T>(work: () => Promise<T> | T): Settled<T> | Promise<Settled<T>> {
   try {
-    return { ok: true, value: await work() };
+    const value = work();
+    if (!(value instanceof Promise)) return ok(value);
+    return value.then(ok, (error: unknown) => failed(error));
   } catch (error: unknown) {
-    return { ok: false, error };
+    return failed(error);
   }
+}
+
+/** The values, once every promise among them has settled; at once if there is none. */
+function whenAll<T>(values: readonly (T | Promise<T>)[]): T[] | Promise<T[]> {
+  if (values.some((value) => value instanceof Promise)) return Promise.all(values);
+  return values as T[];
 }
 
 async function handleWhole(
@@ -57,7 +69,7 @@ async function handleWhole(
   requests: readonly HandlerRequest[],
   run: RunModel,
 ): Promise<Outcome[]> {
-  const whole = await settle(() => handler.handle([...requests], context, run));
+  const whole = await attempt(() => handler.handle([...requests], context, run));
   if (!whole.ok) return requests.map(() => whole);
   if (whole.value.length !== requests.length) {
     const error = new HandlerError('number of batch response mismatched', 503);
@@ -107,25 +119,25 @@ async function runGroup(feeds: readonly Feeds[], run: RunModel): Promise<Settled
   // Grouped by stackKey already: no need to compare keys again.
   const stacked = feeds.length > 1 ? stackMatching(feeds) : null;
   if (stacked !== null) {
-    const whole = await settle(() => run(stacked.feeds));
+    const whole = await attempt(() => run(stacked.feeds));
     if (whole.ok) return splitOutputs(whole.value, stacked.sizes).map((value) => ok(value));
   }
   // One request's values can fail a shared run; alone, each gets its own answer.
   const alone: Settled<Feeds>[] = [];
-  for (const each of feeds) alone.push(await settle(() => run(each)));
+  for (const each of feeds) alone.push(await attempt(() => run(each)));
   return alone;
 }
 
-async function finish(
+function finish(
   handler: StagedHandler,
   request: HandlerRequest,
   context: HandlerContext,
   run: RunModel,
   outputs: Settled<Feeds> | null,
-): Promise<Outcome> {
-  if (outputs === null) return settle(() => explain(handler, request, context, run));
+): Outcome | Promise<Outcome> {
+  if (outputs === null) return attempt(() => explain(handler, request, context, run));
   if (!outputs.ok) return outputs;
-  return settle(() => handler.postprocess(outputs.value, request, context));
+  return attempt(() => handler.postprocess(outputs.value, request, context));
 }
 
 async function explain(
@@ -144,4 +156,8 @@ async function explain(
 
 function ok<T>(value: T): Settled<T> {
   return { ok: true, value };
+}
+
+function failed(error: unknown): { ok: false; error: unknown } {
+  return { ok: false, error };
 }
