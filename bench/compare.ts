@@ -1,6 +1,7 @@
 /**
  * `npm run bench:compare -- <git revision> [--rounds N]`: this checkout's server against another
- * revision's, side by side in one run with the same bare `node:http` floor, on the tiny model:
+ * revision's, side by side in one run with the same bare `node:http` floor, on the tiny model on
+ * an inline worker (the headline registrations of `npm run bench`):
  * p50 latency at concurrency 1 and requests per second at 32 connections. The fair before/after
  * of a change, where numbers from two separate runs are not (see docs/performance.md).
  */
@@ -73,11 +74,15 @@ async function measure(side: Side, body: string): Promise<Measured> {
   return { p50Us: single.p50Ms * 1000, requestsPerSecond: many.requestsPerSecond };
 }
 
+/** The registrations behind the headline tiny-model ratios of `npm run bench`. */
+const latencyModel = 'tiny_inline';
+const throughputModel = 'tiny_inline_batched';
+
 function serverSide(server: RunningServer): Side {
   return {
     url: server.inferenceUrl,
-    latencyPath: '/predictions/tiny',
-    throughputPath: '/predictions/tiny_batched',
+    latencyPath: `/predictions/${latencyModel}`,
+    throughputPath: `/predictions/${throughputModel}`,
     headers: server.headers,
   };
 }
@@ -120,7 +125,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const other = buildRevision(revision, scratch);
   const stoppers: Array<() => Promise<void>> = [];
   try {
-    const models = ['tiny=tiny.mar', 'tiny_batched=tiny_batched.mar'];
+    const models = [latencyModel, throughputModel].map((name) => `${name}=${name}.mar`);
     const start = async (cliPath?: string) => {
       const server = await startServer({
         store: workspace.store,
@@ -130,7 +135,7 @@ async function main(argv: readonly string[]): Promise<void> {
         cliPath,
       });
       stoppers.push(() => server.stop());
-      for (const model of ['tiny', 'tiny_batched']) await waitUntilReady(server, model);
+      for (const model of [latencyModel, throughputModel]) await waitUntilReady(server, model);
       return serverSide(server);
     };
     const current = await start();
