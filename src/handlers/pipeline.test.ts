@@ -84,6 +84,22 @@ describe('handleBatch', () => {
     assert.deepEqual(sizes, [3, 1, 1, 1], 'the shared run failed, so each ran alone');
   });
 
+  test('waits for steps that answer later, and fails alone a request whose step rejects', async () => {
+    const later: StagedHandler = {
+      preprocess: async (req, context) => rowsHandler.preprocess(req, context),
+      postprocess: async (outputs, req, context) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return rowsHandler.postprocess(outputs, req, context);
+      },
+    };
+    const { run, sizes } = doubler();
+    const requests = ['1,2', 'bad', '3,4'].map((text) => request(text));
+    const [first, bad, last] = bodies(await handleBatch(later, contextFor(), requests, run));
+    assert.deepEqual([first, last], ['1x2:2,4', '1x2:6,8']);
+    assert.ok(bad instanceof RangeError && /Input 'body' is bad/.test(bad.message));
+    assert.deepEqual(sizes, [2]);
+  });
+
   test('runs each request alone for a model without a batch dimension', async () => {
     const { run, sizes } = doubler();
     const fixed: TensorInfo[] = [{ name: 'x', type: 'float32', shape: [1, 2] }];
