@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pino, type Level } from 'pino';
+import { jsonString } from '../json-string.js';
 import type { LogDestination } from './log-config.js';
 
 /** One request's line: flat fields of strings, numbers or booleans. */
@@ -103,7 +104,7 @@ function format(levelValue: number, line: AccessLine): string {
     const value = line[key];
     if (value === undefined) continue;
     // Keys are the server's own identifiers; values may come from the client, so they are escaped.
-    text += `,"${key}":${typeof value === 'string' ? JSON.stringify(value) : String(value)}`;
+    text += `,"${key}":${typeof value === 'string' ? jsonString(value) : String(value)}`;
   }
   return `${text}}\n`;
 }

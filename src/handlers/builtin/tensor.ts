@@ -1,4 +1,5 @@
 import type { Tensor, TensorInfo } from '../../engine/index.js';
+import { jsonString } from '../../json-string.js';
 import type { Feeds, HandlerContext, HandlerRequest, StagedHandler } from '../handler.js';
 import { payloadInput } from '../inputs.js';
 import { jsonResponse } from '../response.js';
@@ -42,7 +43,7 @@ export function createTensorHandler(): StagedHandler {
 }
 
 /**
- * The response's JSON text, written directly (names and ids through `JSON.stringify`, tensors by
+ * The response's JSON text, written directly (names and ids by `jsonString`, tensors by
  * `tensorDataJson`); the data of outputs answered in binary goes to `binary`, in order.
  */
 function responseJson(
@@ -60,14 +61,14 @@ function responseJson(
     if (tensor === undefined || (wanted !== undefined && !wanted.includes(name))) continue;
     items.push(outputJson(name, tensor, isBinaryOutput(inBinary, name) ? binary : undefined));
   }
-  const model = `"model_name":${JSON.stringify(context.modelName)}`;
-  const version = `"model_version":${JSON.stringify(context.modelVersion)}`;
-  const id = `"id":${JSON.stringify(tensorRequest?.id ?? request.requestId)}`;
+  const model = `"model_name":${jsonString(context.modelName)}`;
+  const version = `"model_version":${jsonString(context.modelVersion)}`;
+  const id = `"id":${jsonString(tensorRequest?.id ?? request.requestId)}`;
   return `{${model},${version},${id},"outputs":[${items.join(',')}]}`;
 }
 
 function outputJson(name: string, tensor: Tensor, binary: Uint8Array[] | undefined): string {
-  const head = `"name":${JSON.stringify(name)},"shape":[${tensor.dims.join(',')}]`;
+  const head = `"name":${jsonString(name)},"shape":[${tensor.dims.join(',')}]`;
   const datatype = `"datatype":"${datatypeOf(tensor.type)}"`;
   if (binary === undefined) return `{${head},${datatype},"data":${tensorDataJson(tensor)}}`;
   const bytes = toBinaryData(tensor);
