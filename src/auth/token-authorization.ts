@@ -1,4 +1,4 @@
-import type { HttpRequest } from '../http/index.js';
+import type { IncomingMessage } from 'node:http';
 import { ServeError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import type { Guard } from '../server/guard.js';
@@ -73,8 +73,8 @@ export class TokenAuthorization implements Guard {
     return this.options.keyFilePath;
   }
 
-  check(req: HttpRequest, scopes: readonly KeyKind[], path: string, requestId?: string): void {
-    const remote = req.remoteAddress ?? 'unknown';
+  check(req: IncomingMessage, scopes: readonly KeyKind[], path: string, requestId?: string): void {
+    const remote = req.socket.remoteAddress ?? 'unknown';
     this.authorize({ authorization: req.headers.authorization, remote, requestId }, scopes, path);
   }
 

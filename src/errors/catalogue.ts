@@ -21,16 +21,12 @@ export const errorCatalogue = {
   RequestTimeoutException: { status: 408, message: 'Request timed out.' },
   ConflictStatusException: { status: 409, message: 'Conflict.' },
   RequestEntityTooLargeException: { status: 413, message: 'Request body is too large.' },
-  ExpectationFailedException: { status: 417, message: 'Only "Expect: 100-continue" is supported.' },
-  RequestHeaderFieldsTooLargeException: { status: 431, message: 'Request headers are too large.' },
   TooManyRequestsException: {
     status: 429,
     message: 'Too many failed authorization attempts from this address; retry later.',
   },
   InternalServerException: { status: 500, message: 'Internal server error.' },
-  NotImplementedException: { status: 501, message: 'Not implemented.' },
   ServiceUnavailableException: { status: 503, message: 'Service unavailable.' },
-  HttpVersionNotSupportedException: { status: 505, message: 'HTTP version not supported.' },
   InsufficientStorageException: { status: 507, message: 'Out of resources.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -1,5 +1,5 @@
+import type { IncomingMessage } from 'node:http';
 import { ServeError } from '../errors/index.js';
-import { BodyError, type HttpRequest } from '../http/index.js';
 
 export function tooLarge(limit: number): ServeError {
   return new ServeError(
@@ -8,16 +8,29 @@ export function tooLarge(limit: number): ServeError {
   );
 }
 
-/** Reads a request body into one buffer; the server refuses more than `limit` bytes. */
-export async function readBody(req: HttpRequest, limit: number): Promise<Buffer> {
-  try {
-    return await req.readBody();
-  } catch (error: unknown) {
-    if (!(error instanceof BodyError)) throw error;
-    if (error.kind === 'too-large') throw tooLarge(limit);
-    throw new ServeError(
-      'BadRequestException',
-      `Could not read the request body: ${error.message}`,
+/** Reads a request body into one buffer, refusing more than `limit` bytes. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.pause();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () =>
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)),
     );
-  }
+    req.once('error', (error: unknown) =>
+      reject(
+        new ServeError('BadRequestException', `Could not read the request body: ${String(error)}`),
+      ),
+    );
+  });
 }

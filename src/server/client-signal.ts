@@ -1,6 +1,6 @@
+import type { ServerResponse } from 'node:http';
 import type { CancelListener, CancelSignal } from '../batching/index.js';
 import { ServeError } from '../errors/index.js';
-import type { HttpResponse } from '../http/index.js';
 
 /**
  * Aborts when the client goes away before its reply is written. Cheaper than an AbortController
@@ -10,10 +10,10 @@ export class ClientSignal implements CancelSignal {
   private listeners: Set<CancelListener> | undefined;
   private cause: ServeError | undefined;
 
-  constructor(private readonly res: HttpResponse) {}
+  constructor(private readonly res: ServerResponse) {}
 
   get aborted(): boolean {
-    return this.res.aborted;
+    return this.res.destroyed && !this.res.writableFinished;
   }
 
   get reason(): unknown {
@@ -25,7 +25,7 @@ export class ClientSignal implements CancelSignal {
   addEventListener(_type: 'abort', listener: CancelListener): void {
     if (this.listeners === undefined) {
       this.listeners = new Set();
-      this.res.onAbort(() => this.closed());
+      this.res.once('close', () => this.closed());
     }
     this.listeners.add(listener);
   }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ServeError } from '../errors/index.js';
-import { HttpServer, type HttpRequest } from '../http/index.js';
 import { createAccessLog, silentLogger } from '../logging/index.js';
 import { createDispatcher } from './dispatcher.js';
 import type { Guard } from './guard.js';
@@ -11,17 +11,17 @@ import type { KeyScope, Route } from './route.js';
 
 /** A guard that admits `Bearer <scope>` for that scope. */
 const scopeGuard: Guard = {
-  check(req: HttpRequest, scopes: readonly KeyScope[]): void {
+  check(req: IncomingMessage, scopes: readonly KeyScope[]): void {
     const presented = req.headers.authorization?.replace(/^Bearer /, '');
     if (!scopes.some((scope) => scope === presented)) throw new ServeError('InvalidKeyException');
   },
 };
 
 describe('dispatcher', () => {
-  let server: HttpServer;
+  let server: Server;
   let base: string;
   let draining = false;
-  let seenHeaders: HttpRequest['headers'] = {};
+  let seenHeaders: IncomingMessage['headers'] = {};
   let seenRaw: string[] = [];
 
   const routes: Route[] = [
@@ -57,22 +57,22 @@ describe('dispatcher', () => {
   ];
 
   before(async () => {
-    const handler = createDispatcher({
-      apis: new Set(['inference', 'management']),
-      routes,
-      guard: scopeGuard,
-      writer: createReplyWriter([]),
-      maxRequestSize: 64,
-      modelApiEnabled: false,
-      healthOpen: true,
-      isDraining: () => draining,
-      serverLog: silentLogger(),
-      accessLog: createAccessLog({ kind: 'off' }, 'info'),
-    });
-    server = new HttpServer({ handler, limits: { maxBodyBytes: 64 }, refusalBody: () => '{}' });
-    const sockets = server.socketServer;
-    await new Promise<void>((resolve) => sockets.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(sockets.address() as AddressInfo).port}`;
+    server = createServer(
+      createDispatcher({
+        apis: new Set(['inference', 'management']),
+        routes,
+        guard: scopeGuard,
+        writer: createReplyWriter([]),
+        maxRequestSize: 64,
+        modelApiEnabled: false,
+        healthOpen: true,
+        isDraining: () => draining,
+        serverLog: silentLogger(),
+        accessLog: createAccessLog({ kind: 'off' }, 'info'),
+      }),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ServeError } from '../errors/index.js';
-import type { HttpHandler, HttpRequest, HttpResponse } from '../http/index.js';
 import type { AccessLog, Logger } from '../logging/index.js';
 import { readBody, tooLarge } from './body.js';
 import { ClientSignal } from './client-signal.js';
@@ -24,6 +24,8 @@ export interface DispatcherOptions {
   readonly metrics?: { response(status: number): void } | undefined;
 }
 
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
 const scopeOfApi: Readonly<Record<ApiName, KeyScope | undefined>> = {
   inference: 'inference',
   management: 'management',
@@ -35,7 +37,7 @@ const scopeOfApi: Readonly<Record<ApiName, KeyScope | undefined>> = {
  * default: unknown paths need a key of the listener's APIs), credential removal, 404/405, the
  * model-API gate, the handler, the reply, the access-log line.
  */
-export function createDispatcher(options: DispatcherOptions): HttpHandler {
+export function createDispatcher(options: DispatcherOptions): RequestListener {
   const router = new Router(
     options.routes.filter((route) => route.apis.some((api) => options.apis.has(api))),
   );
@@ -56,16 +58,21 @@ export function createDispatcher(options: DispatcherOptions): HttpHandler {
     return match.route;
   }
 
-  async function answer(req: HttpRequest, res: HttpResponse, requestId: string): Promise<number> {
+  async function answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+  ): Promise<number> {
     if (options.isDraining()) {
       throw new ServeError('ServiceUnavailableException', 'Server is shutting down.');
     }
     const declaredLength = Number(req.headers['content-length'] ?? 0);
     if (declaredLength > options.maxRequestSize) throw tooLarge(options.maxRequestSize);
 
-    const { url, method } = req;
+    const url = req.url ?? '/';
     const queryStart = url.indexOf('?');
     const path = queryStart < 0 ? url : url.slice(0, queryStart);
+    const method = req.method ?? 'GET';
     const match = router.matchPath(method, path);
     if (match === null) throw new ServeError('BadRequestException', 'Invalid URL encoding.');
 
@@ -88,12 +95,18 @@ export function createDispatcher(options: DispatcherOptions): HttpHandler {
     return options.writer.write(res, requestId, await route.handle(context));
   }
 
-  function logAccess(req: HttpRequest, requestId: string, status: number, started: number): void {
+  function logAccess(
+    req: IncomingMessage,
+    requestId: string,
+    status: number,
+    started: number,
+  ): void {
+    const url = req.url ?? '/';
     const line = {
       requestId,
-      remote: req.remoteAddress,
+      remote: req.socket.remoteAddress,
       method: req.method,
-      path: req.url.split('?', 1)[0],
+      path: url.split('?', 1)[0],
       status,
       ms: Math.round((performance.now() - started) * 1000) / 1000,
     };

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { addressIdentity, type Config, type ListenAddress } from '../config/index.js';
-import { errorCatalogue, ServeError, toErrorBody, type ErrorType } from '../errors/index.js';
-import { HttpServer, type HttpHandler } from '../http/index.js';
-import { formatJson } from './responses.js';
+import type { RequestListener } from './dispatcher.js';
 import type { ApiName } from './route.js';
 
 /** One socket to bind and the APIs it serves; equal addresses share one listener. */
@@ -15,7 +15,7 @@ export interface ListenerPlan {
 
 export interface BoundListener {
   readonly plan: ListenerPlan;
-  readonly server: HttpServer;
+  readonly server: Server;
   /** The address as bound, with the real port when port 0 was asked for. */
   readonly url: string;
 }
@@ -49,9 +49,9 @@ function readTlsFiles(config: Config): { key: Buffer; cert: Buffer } {
   };
 }
 
-function boundUrl(address: ListenAddress, server: HttpServer): string {
+function boundUrl(address: ListenAddress, server: Server): string {
   if (address.kind === 'unix') return `unix:${address.path}`;
-  const { port } = server.socketServer.address() as AddressInfo;
+  const { port } = server.address() as AddressInfo;
   const host = address.host.includes(':') ? `[${address.host}]` : address.host;
   return `${address.tls ? 'https' : 'http'}://${host}:${port}`;
 }
@@ -60,21 +60,17 @@ function boundUrl(address: ListenAddress, server: HttpServer): string {
 export function bindListener(
   plan: ListenerPlan,
   config: Config,
-  onRequest: HttpHandler,
+  onRequest: RequestListener,
 ): Promise<BoundListener> {
   const { address } = plan;
-  const tls = address.kind === 'tcp' && address.tls ? readTlsFiles(config) : undefined;
-  const server = new HttpServer({
-    handler: onRequest,
-    tls,
-    limits: { maxBodyBytes: config.settings.max_request_size },
-    refusalBody,
-  });
-  const socketServer = server.socketServer;
+  const tls = address.kind === 'tcp' && address.tls;
+  const server = tls
+    ? createHttpsServer(readTlsFiles(config), onRequest)
+    : createHttpServer(onRequest);
+  server.keepAliveTimeout = 60_000;
 
   return new Promise((resolvePromise, reject) => {
-    socketServer.once('error', (error: NodeJS.ErrnoException) => {
-      server.close();
+    server.once('error', (error: NodeJS.ErrnoException) => {
       const apis = [...plan.apis].join(' and ');
       reject(
         new Error(
@@ -84,8 +80,8 @@ export function bindListener(
     });
     const onListening = (): void =>
       resolvePromise({ plan, server, url: boundUrl(address, server) });
-    if (address.kind === 'unix') socketServer.listen(address.path, onListening);
-    else socketServer.listen(address.port, address.host, onListening);
+    if (address.kind === 'unix') server.listen(address.path, onListening);
+    else server.listen(address.port, address.host, onListening);
   });
 }
 
@@ -93,25 +89,8 @@ export function bindListener(
 export async function closeListener(listener: BoundListener, timeoutMs: number): Promise<void> {
   const { server } = listener;
   const closed = new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
+  server.closeIdleConnections();
   const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
   await closed;
   clearTimeout(timer);
-}
-
-/** The catalogue's entry for each status the HTTP layer refuses with by itself. */
-const refusalTypes: Readonly<Record<number, ErrorType>> = {
-  400: 'BadRequestException',
-  408: 'RequestTimeoutException',
-  417: 'ExpectationFailedException',
-  431: 'RequestHeaderFieldsTooLargeException',
-  501: 'NotImplementedException',
-  505: 'HttpVersionNotSupportedException',
-};
-
-/** A refusal from the HTTP layer (malformed head, timeout, limits) as the catalogue's JSON. */
-function refusalBody(status: number, reason: string): string {
-  const type = refusalTypes[status] ?? 'BadRequestException';
-  return formatJson(
-    toErrorBody(new ServeError(type, `${errorCatalogue[type].message} (${reason})`)),
-  );
 }

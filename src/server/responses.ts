@@ -1,5 +1,5 @@
+import type { ServerResponse } from 'node:http';
 import { toErrorBody, ServeError } from '../errors/index.js';
-import type { HttpResponse } from '../http/index.js';
 import type { Reply } from './route.js';
 
 /** TorchServe's frontend JSON: two-space indent, then one newline. */
@@ -15,8 +15,8 @@ const noCacheHeaders: readonly [string, string][] = [
 ];
 
 export interface ReplyWriter {
-  write(res: HttpResponse, requestId: string, reply: Reply): number;
-  writeError(res: HttpResponse, requestId: string, error: unknown): number;
+  write(res: ServerResponse, requestId: string, reply: Reply): number;
+  writeError(res: ServerResponse, requestId: string, error: unknown): number;
 }
 
 /**
@@ -26,22 +26,26 @@ export interface ReplyWriter {
 export function createReplyWriter(corsHeaders: readonly [string, string][]): ReplyWriter {
   const fixedHeaders = [...noCacheHeaders, ...corsHeaders].flat();
 
-  function write(res: HttpResponse, requestId: string, reply: Reply): number {
+  function write(res: ServerResponse, requestId: string, reply: Reply): number {
     const status = reply.status ?? 200;
     const payload = reply.json === undefined ? (reply.body ?? '') : formatJson(reply.json);
     const contentType = reply.json === undefined ? reply.contentType : 'application/json';
 
-    // One flat [name, value, …] list; the server adds Content-Length, Date and Connection.
+    // One flat [name, value, …] list: writeHead takes it as it is.
     const headers = ['x-request-id', requestId, ...fixedHeaders];
     if (contentType !== undefined) headers.push('Content-Type', contentType);
     if (reply.headers !== undefined) {
       for (const name in reply.headers) headers.push(name, reply.headers[name] as string);
     }
-    res.send(status, headers, payload, status >= 400);
+    headers.push('Content-Length', String(Buffer.byteLength(payload)));
+    if (status >= 400) headers.push('Connection', 'close');
+
+    res.writeHead(status, headers);
+    res.end(payload);
     return status;
   }
 
-  function writeError(res: HttpResponse, requestId: string, error: unknown): number {
+  function writeError(res: ServerResponse, requestId: string, error: unknown): number {
     const body = toErrorBody(error);
     const headers = error instanceof ServeError ? error.headers : {};
     return write(res, requestId, { status: body.code, json: body, headers });

@@ -1,5 +1,5 @@
+import type { IncomingMessage } from 'node:http';
 import type { CancelSignal } from '../batching/index.js';
-import type { HttpRequest } from '../http/index.js';
 
 /** The three APIs TorchServe serves; a listener serves one or more of them. */
 export type ApiName = 'inference' | 'management' | 'metrics';
@@ -14,7 +14,7 @@ export type KeyScope = 'inference' | 'management' | 'token';
 export type Access = KeyScope | 'open' | 'health';
 
 export interface RequestContext {
-  readonly req: HttpRequest;
+  readonly req: IncomingMessage;
   readonly requestId: string;
   readonly method: string;
   readonly path: string;
