@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { send } from './support/http.js';
+import { send, sendRaw } from './support/http.js';
 import { makeWorkDir, startCli, type RunningCli } from './support/server-process.js';
 
 describe('HTTP conventions', () => {
@@ -110,6 +110,52 @@ describe('HTTP conventions', () => {
     assert.ok('/ping' in inference.paths && !('/models' in inference.paths));
     assert.ok('/models' in management.paths && '/token' in management.paths);
     assert.ok(!('/ping' in management.paths));
+  });
+
+  it('answers malformed or oversized heads itself, with the envelope, and closes', async () => {
+    const cases: Array<[string, number, string]> = [
+      ['GET /ping HTTP/1.1\r\n\r\n', 400, 'BadRequestException'],
+      [
+        'POST /ping HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n',
+        400,
+        'BadRequestException',
+      ],
+      ['GET /ping HTTP/1.1\nHost: a\n\n', 400, 'BadRequestException'],
+      [
+        'POST /ping HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n',
+        400,
+        'BadRequestException',
+      ],
+      [
+        `GET /ping HTTP/1.1\r\nX: ${'a'.repeat(17_000)}\r\n\r\n`,
+        431,
+        'RequestHeaderFieldsTooLargeException',
+      ],
+      ['POST /ping HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n', 400, 'BadRequestException'],
+      ['NOT AN HTTP REQUEST\r\n\r\n', 400, 'BadRequestException'],
+    ];
+    for (const [wire, status, type] of cases) {
+      const text = await sendRaw(server.urls.inference ?? '', wire);
+      const [head = '', body = ''] = text.split('\r\n\r\n');
+      assert.match(head, new RegExp(`^HTTP/1\\.1 ${status} `), wire.slice(0, 40));
+      assert.match(head, /\r\nConnection: close(\r\n|$)/);
+      assert.equal((JSON.parse(body) as { type: string }).type, type);
+    }
+  });
+
+  it('refuses a declared body over max_request_size without waiting for it', async () => {
+    const wire = 'POST /models HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n';
+    const auth = `Authorization: Bearer ${key}\r\n`;
+    const text = await sendRaw(server.urls.management ?? '', wire.replace('\r\n', `\r\n${auth}`));
+    assert.match(text, /^HTTP\/1\.1 413 /);
+  });
+
+  it('answers pipelined requests in order on one connection', async () => {
+    const ping = 'GET /ping HTTP/1.1\r\nHost: x\r\n\r\n';
+    const last = 'GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
+    const text = await sendRaw(server.urls.inference ?? '', ping + ping + last);
+    const statuses = [...text.matchAll(/^HTTP\/1\.1 (\d{3}) /gm)].map((match) => match[1]);
+    assert.deepEqual(statuses, ['200', '200', '200'], 'and closed after the third');
   });
 
   it('stops accepting connections on SIGTERM and exits 0', async () => {

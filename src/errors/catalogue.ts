@@ -21,6 +21,7 @@ export const errorCatalogue = {
   RequestTimeoutException: { status: 408, message: 'Request timed out.' },
   ConflictStatusException: { status: 409, message: 'Conflict.' },
   RequestEntityTooLargeException: { status: 413, message: 'Request body is too large.' },
+  RequestHeaderFieldsTooLargeException: { status: 431, message: 'Request headers are too large.' },
   TooManyRequestsException: {
     status: 429,
     message: 'Too many failed authorization attempts from this address; retry later.',

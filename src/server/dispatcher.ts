@@ -66,6 +66,9 @@ export function createDispatcher(options: DispatcherOptions): RequestListener {
     if (options.isDraining()) {
       throw new ServeError('ServiceUnavailableException', 'Server is shutting down.');
     }
+    if (req.headers.host === undefined && req.httpVersion === '1.1') {
+      throw new ServeError('BadRequestException', 'An HTTP/1.1 request needs a Host header.');
+    }
     const declaredLength = Number(req.headers['content-length'] ?? 0);
     if (declaredLength > options.maxRequestSize) throw tooLarge(options.maxRequestSize);
 

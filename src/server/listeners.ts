@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { answerClientError } from './client-error.js';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { addressIdentity, type Config, type ListenAddress } from '../config/index.js';
@@ -56,6 +57,9 @@ function boundUrl(address: ListenAddress, server: Server): string {
   return `${address.tls ? 'https' : 'http'}://${host}:${port}`;
 }
 
+/** The dispatcher refuses an HTTP/1.1 request without `Host` itself, with the JSON error body. */
+const serverOptions = { requireHostHeader: false };
+
 /** Binds one listener; rejects with a line naming the APIs and the address when it can't. */
 export function bindListener(
   plan: ListenerPlan,
@@ -65,9 +69,10 @@ export function bindListener(
   const { address } = plan;
   const tls = address.kind === 'tcp' && address.tls;
   const server = tls
-    ? createHttpsServer(readTlsFiles(config), onRequest)
-    : createHttpServer(onRequest);
+    ? createHttpsServer({ ...readTlsFiles(config), ...serverOptions }, onRequest)
+    : createHttpServer(serverOptions, onRequest);
   server.keepAliveTimeout = 60_000;
+  server.on('clientError', answerClientError);
 
   return new Promise((resolvePromise, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {

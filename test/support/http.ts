@@ -1,5 +1,6 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:net';
 
 export interface HttpReply {
   readonly status: number;
@@ -52,5 +53,24 @@ export function send(url: string, options: HttpOptions = {}): Promise<HttpReply>
     );
     outgoing.on('error', reject);
     outgoing.end(options.body);
+  });
+}
+
+/**
+ * Writes `wire` as it is to a plain-HTTP listener and returns everything the server sends until it
+ * closes the connection (or `ms` pass): for requests no well-behaved client would send.
+ */
+export function sendRaw(url: string, wire: string, ms = 5000): Promise<string> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(target.port), target.hostname, () => socket.write(wire));
+    let received = '';
+    const timer = setTimeout(() => socket.destroy(), ms);
+    socket.on('data', (data: Buffer) => (received += data.toString('latin1')));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(received);
+    });
+    socket.on('error', reject);
   });
 }
