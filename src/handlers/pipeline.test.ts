@@ -100,6 +100,20 @@ describe('handleBatch', () => {
     assert.deepEqual(sizes, [2]);
   });
 
+  test("waits for a step that returns another library's promise, as await would", async () => {
+    const thenable = <T>(value: T): PromiseLike<T> => ({
+      then: (resolve, reject) => Promise.resolve(value).then(resolve, reject),
+    });
+    const foreign: StagedHandler = {
+      preprocess: (req, context) => thenable(rowsHandler.preprocess(req, context)) as never,
+      postprocess: (outputs, req, context) =>
+        thenable(rowsHandler.postprocess(outputs, req, context)) as never,
+    };
+    const { run } = doubler();
+    const outcomes = await handleBatch(foreign, contextFor(), [request('1,2')], run);
+    assert.deepEqual(bodies(outcomes), ['1x2:2,4']);
+  });
+
   test('runs each request alone for a model without a batch dimension', async () => {
     const { run, sizes } = doubler();
     const fixed: TensorInfo[] = [{ name: 'x', type: 'float32', shape: [1, 2] }];

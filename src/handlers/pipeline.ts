@@ -50,8 +50,8 @@ export async function handleBatch(
 function attempt<T>(work: () => Promise<T> | T): Settled<T> | Promise<Settled<T>> {
   try {
     const value = work();
-    if (!(value instanceof Promise)) return ok(value);
-    return value.then(ok, (error: unknown) => failed(error));
+    if (!isThenable(value)) return ok(value);
+    return Promise.resolve(value).then(ok, (error: unknown) => failed(error));
   } catch (error: unknown) {
     return failed(error);
   }
@@ -59,8 +59,13 @@ function attempt<T>(work: () => Promise<T> | T): Settled<T> | Promise<Settled<T>
 
 /** The values, once every promise among them has settled; at once if there is none. */
 function whenAll<T>(values: readonly (T | Promise<T>)[]): T[] | Promise<T[]> {
-  if (values.some((value) => value instanceof Promise)) return Promise.all(values);
+  if (values.some(isThenable)) return Promise.all(values);
   return values as T[];
+}
+
+/** A promise of any library, as `await` sees one: anything with a `then` method. */
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 async function handleWhole(
