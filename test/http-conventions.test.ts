@@ -139,6 +139,9 @@ describe('HTTP conventions', () => {
       const [head = '', body = ''] = text.split('\r\n\r\n');
       assert.match(head, new RegExp(`^HTTP/1\\.1 ${status} `), wire.slice(0, 40));
       assert.match(head, /\r\nConnection: close(\r\n|$)/);
+      assert.match(head, /\r\nx-request-id: [0-9a-f-]{36}\r\n/);
+      assert.match(head, /\r\nCache-Control: no-cache; no-store, must-revalidate, private\r\n/);
+      assert.match(head, /\r\nAccess-Control-Allow-Origin: https:\/\/app\.example\r\n/);
       assert.equal((JSON.parse(body) as { type: string }).type, type);
     }
   });

@@ -1,7 +1,7 @@
-import { STATUS_CODES } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import { errorCatalogue, toErrorBody, ServeError, type ErrorType } from '../errors/index.js';
-import { formatJson } from './responses.js';
+import { ServeError, type ErrorType } from '../errors/index.js';
+import type { ReplyWriter } from './responses.js';
 
 /** The catalogue's entry for what `node:http` reports of a request it could not take. */
 const typeOfCode: Readonly<Record<string, ErrorType>> = {
@@ -10,24 +10,21 @@ const typeOfCode: Readonly<Record<string, ErrorType>> = {
   ERR_HTTP_REQUEST_TIMEOUT: 'RequestTimeoutException',
 };
 
+export type ClientErrorListener = (error: NodeJS.ErrnoException, socket: Duplex) => void;
+
 /**
  * Answers a request `node:http` refused before any handler saw it (a malformed head, a head over
- * 16 KiB, a head or body that took too long) as every other error is answered: the catalogue's
- * status and JSON body, then close. Node's own answer would be a bare status line.
+ * 16 KiB, a head or body that took too long) as `writer` answers every other error: the
+ * catalogue's status and JSON body, the listeners' headers, then close. Node's own answer would
+ * be a bare status line.
  */
-export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const type = typeOfCode[error.code ?? ''] ?? 'BadRequestException';
-  const body = formatJson(toErrorBody(new ServeError(type)));
-  const { status } = errorCatalogue[type];
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
-      'Content-Type: application/json\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      'Connection: close\r\n\r\n' +
-      body,
-  );
+export function clientErrorAnswer(writer: ReplyWriter): ClientErrorListener {
+  return (error, socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const type = typeOfCode[error.code ?? ''] ?? 'BadRequestException';
+    socket.end(writer.errorMessage(randomUUID(), new ServeError(type)));
+  };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { answerClientError } from './client-error.js';
+import type { ClientErrorListener } from './client-error.js';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { addressIdentity, type Config, type ListenAddress } from '../config/index.js';
@@ -65,6 +65,7 @@ export function bindListener(
   plan: ListenerPlan,
   config: Config,
   onRequest: RequestListener,
+  onClientError: ClientErrorListener,
 ): Promise<BoundListener> {
   const { address } = plan;
   const tls = address.kind === 'tcp' && address.tls;
@@ -72,7 +73,7 @@ export function bindListener(
     ? createHttpsServer({ ...readTlsFiles(config), ...serverOptions }, onRequest)
     : createHttpServer(serverOptions, onRequest);
   server.keepAliveTimeout = 60_000;
-  server.on('clientError', answerClientError);
+  server.on('clientError', onClientError);
 
   return new Promise((resolvePromise, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { toErrorBody, ServeError } from '../errors/index.js';
 import type { Reply } from './route.js';
 
@@ -17,6 +17,11 @@ const noCacheHeaders: readonly [string, string][] = [
 export interface ReplyWriter {
   write(res: ServerResponse, requestId: string, reply: Reply): number;
   writeError(res: ServerResponse, requestId: string, error: unknown): number;
+  /**
+   * The whole HTTP message of an error reply, status line to body, with the same headers: for a
+   * socket that has no response object (`node:http`'s `clientError`).
+   */
+  errorMessage(requestId: string, error: unknown): string;
 }
 
 /**
@@ -26,32 +31,54 @@ export interface ReplyWriter {
 export function createReplyWriter(corsHeaders: readonly [string, string][]): ReplyWriter {
   const fixedHeaders = [...noCacheHeaders, ...corsHeaders].flat();
 
-  function write(res: ServerResponse, requestId: string, reply: Reply): number {
-    const status = reply.status ?? 200;
-    const payload = reply.json === undefined ? (reply.body ?? '') : formatJson(reply.json);
+  /** One flat [name, value, …] list, as `writeHead` takes it. */
+  function headersOf(requestId: string, reply: Reply, payload: string | Uint8Array): string[] {
     const contentType = reply.json === undefined ? reply.contentType : 'application/json';
-
-    // One flat [name, value, …] list: writeHead takes it as it is.
     const headers = ['x-request-id', requestId, ...fixedHeaders];
     if (contentType !== undefined) headers.push('Content-Type', contentType);
     if (reply.headers !== undefined) {
       for (const name in reply.headers) headers.push(name, reply.headers[name] as string);
     }
     headers.push('Content-Length', String(Buffer.byteLength(payload)));
-    if (status >= 400) headers.push('Connection', 'close');
+    if ((reply.status ?? 200) >= 400) headers.push('Connection', 'close');
+    return headers;
+  }
 
-    res.writeHead(status, headers);
+  function write(res: ServerResponse, requestId: string, reply: Reply): number {
+    const status = reply.status ?? 200;
+    const payload = payloadOf(reply);
+    res.writeHead(status, headersOf(requestId, reply, payload));
     res.end(payload);
     return status;
   }
 
   function writeError(res: ServerResponse, requestId: string, error: unknown): number {
-    const body = toErrorBody(error);
-    const headers = error instanceof ServeError ? error.headers : {};
-    return write(res, requestId, { status: body.code, json: body, headers });
+    return write(res, requestId, errorReply(error));
   }
 
-  return { write, writeError };
+  function errorMessage(requestId: string, error: unknown): string {
+    const reply = errorReply(error);
+    const status = reply.status ?? 500;
+    const payload = formatJson(reply.json);
+    const headers = headersOf(requestId, reply, payload);
+    let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n`;
+    for (let index = 0; index + 1 < headers.length; index += 2) {
+      head += `${headers[index]}: ${headers[index + 1]}\r\n`;
+    }
+    return `${head}\r\n${payload}`;
+  }
+
+  return { write, writeError, errorMessage };
+}
+
+function payloadOf(reply: Reply): string | Uint8Array {
+  return reply.json === undefined ? (reply.body ?? '') : formatJson(reply.json);
+}
+
+function errorReply(error: unknown): Reply {
+  const body = toErrorBody(error);
+  const headers = error instanceof ServeError ? error.headers : {};
+  return { status: body.code, json: body, headers };
 }
 
 /** `cors_allowed_*` settings as response headers; none when unset. */

@@ -8,6 +8,7 @@ import { version } from '../version.js';
 import { summarizeConfig } from './config-summary.js';
 import { createDispatcher } from './dispatcher.js';
 import { bindListener, closeListener, planListeners, type BoundListener } from './listeners.js';
+import { clientErrorAnswer } from './client-error.js';
 import { corsHeaders, createReplyWriter } from './responses.js';
 import type { ApiName, Route } from './route.js';
 import { buildRouteTable } from './route-table.js';
@@ -134,7 +135,7 @@ async function bindAll(
         accessLog: logs.access,
         metrics,
       });
-      bound.push(await bindListener(plan, config, dispatcher));
+      bound.push(await bindListener(plan, config, dispatcher, clientErrorAnswer(writer)));
     }
   } catch (error: unknown) {
     await Promise.all(bound.map((listener) => closeListener(listener, 0)));
