@@ -133,6 +133,11 @@ describe('HTTP conventions', () => {
       ],
       ['POST /ping HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n', 400, 'BadRequestException'],
       ['NOT AN HTTP REQUEST\r\n\r\n', 400, 'BadRequestException'],
+      ['GET /ping HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n', 400, 'BadRequestException'],
+      ['GET /ping HTTP/2.0\r\nHost: a\r\n\r\n', 505, 'HttpVersionNotSupportedException'],
+      ['GET /ping HTTP/0.9\r\nHost: a\r\n\r\n', 505, 'HttpVersionNotSupportedException'],
+      // llhttp reports a version it cannot parse like a bare LF after the version: malformed.
+      ['GET /ping HTTP/3.1\r\nHost: a\r\n\r\n', 400, 'BadRequestException'],
     ];
     for (const [wire, status, type] of cases) {
       const text = await sendRaw(server.urls.inference ?? '', wire);
@@ -144,6 +149,14 @@ describe('HTTP conventions', () => {
       assert.match(head, /\r\nAccess-Control-Allow-Origin: https:\/\/app\.example\r\n/);
       assert.equal((JSON.parse(body) as { type: string }).type, type);
     }
+  });
+
+  it('lets no request through on the first of two Authorization headers', async () => {
+    const wire = `GET /models HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\n`;
+    const once = await sendRaw(server.urls.management ?? '', `${wire}Connection: close\r\n\r\n`);
+    assert.match(once, /^HTTP\/1\.1 200 /);
+    const twice = `${wire}Authorization: Bearer not-a-key\r\n\r\n`;
+    assert.match(await sendRaw(server.urls.management ?? '', twice), /^HTTP\/1\.1 401 /);
   });
 
   it('refuses a declared body over max_request_size without waiting for it', async () => {

@@ -28,6 +28,10 @@ export const errorCatalogue = {
   },
   InternalServerException: { status: 500, message: 'Internal server error.' },
   ServiceUnavailableException: { status: 503, message: 'Service unavailable.' },
+  HttpVersionNotSupportedException: {
+    status: 505,
+    message: 'Only HTTP/1.0 and HTTP/1.1 are supported.',
+  },
   InsufficientStorageException: { status: 507, message: 'Out of resources.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -26,6 +26,26 @@ export interface DispatcherOptions {
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
+/**
+ * HTTP/1.0 or 1.1 only (llhttp also parses 0.9 and 2.0 request lines); a 1.1 request names a
+ * host, and no request names two. Repeated headers arrive joined with commas, which no host has.
+ */
+function checkHttpVersion(req: IncomingMessage): void {
+  if (req.httpVersionMajor !== 1) {
+    throw new ServeError(
+      'HttpVersionNotSupportedException',
+      `HTTP/${req.httpVersion} is not supported; use HTTP/1.1.`,
+    );
+  }
+  const { host } = req.headers;
+  if (host === undefined && req.httpVersionMinor === 1) {
+    throw new ServeError('BadRequestException', 'An HTTP/1.1 request needs a Host header.');
+  }
+  if (host?.includes(',') === true) {
+    throw new ServeError('BadRequestException', 'A request names one Host; this one has several.');
+  }
+}
+
 const scopeOfApi: Readonly<Record<ApiName, KeyScope | undefined>> = {
   inference: 'inference',
   management: 'management',
@@ -66,9 +86,7 @@ export function createDispatcher(options: DispatcherOptions): RequestListener {
     if (options.isDraining()) {
       throw new ServeError('ServiceUnavailableException', 'Server is shutting down.');
     }
-    if (req.headers.host === undefined && req.httpVersion === '1.1') {
-      throw new ServeError('BadRequestException', 'An HTTP/1.1 request needs a Host header.');
-    }
+    checkHttpVersion(req);
     const declaredLength = Number(req.headers['content-length'] ?? 0);
     if (declaredLength > options.maxRequestSize) throw tooLarge(options.maxRequestSize);
 

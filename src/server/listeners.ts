@@ -57,8 +57,13 @@ function boundUrl(address: ListenAddress, server: Server): string {
   return `${address.tls ? 'https' : 'http'}://${host}:${port}`;
 }
 
-/** The dispatcher refuses an HTTP/1.1 request without `Host` itself, with the JSON error body. */
-const serverOptions = { requireHostHeader: false };
+/**
+ * The dispatcher refuses an HTTP/1.1 request without `Host` itself, with the JSON error body.
+ * Repeated headers that `node:http` would keep only the first of (`Host`, `Authorization`, …) are
+ * joined instead, so that a second `Host` is seen and refused, and two credentials never pass
+ * as the first one alone.
+ */
+const serverOptions = { requireHostHeader: false, joinDuplicateHeaders: true };
 
 /** Binds one listener; rejects with a line naming the APIs and the address when it can't. */
 export function bindListener(
