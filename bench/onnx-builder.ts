@@ -24,12 +24,13 @@ function sizeOf(chunks: Chunks): number {
 }
 
 /** A length-delimited field (wire type 2) around strings, bytes or nested messages. */
-function field(number: number, ...parts: (Chunks | Buffer | string)[]): Chunks {
+export function field(number: number, ...parts: (Chunks | Buffer | string)[]): Chunks {
   const body = parts.flatMap((part) => (Array.isArray(part) ? part : [Buffer.from(part)]));
   return [varint(number * 8 + 2), varint(sizeOf(body)), ...body];
 }
 
-function varintField(number: number, value: number): Chunks {
+/** A varint field (wire type 0). */
+export function varintField(number: number, value: number): Chunks {
   return [varint(number * 8), varint(value)];
 }
 
