@@ -3,6 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { writeAddArchive } from './support/archives.js';
 import { send, sendRaw } from './support/http.js';
 import { makeWorkDir, startCli, type RunningCli } from './support/server-process.js';
 
@@ -177,6 +179,43 @@ describe('HTTP conventions', () => {
   it('stops accepting connections on SIGTERM and exits 0', async () => {
     assert.equal(await server.stop('SIGTERM'), 0);
     await assert.rejects(send(`${server.urls.inference ?? ''}/ping`), /ECONNREFUSED/);
+  });
+});
+
+describe('a refusal pipelined behind a request still being answered', () => {
+  let server: RunningCli;
+  let key: string;
+  const body = JSON.stringify({ a: [[1, 1, 1]], b: [[2, 2, 2]] });
+  before(async () => {
+    const dir = makeWorkDir();
+    // A lone request waits the whole batch delay for a second one that never comes.
+    await writeAddArchive(
+      join(dir, 'store'),
+      'slow',
+      undefined,
+      'batchSize: 2\nmaxBatchDelay: 300\n',
+    );
+    server = await startCli({ dir, args: ['--models', 'slow.mar'] });
+    key = server.keys().inference.key;
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const reply = await server.call('inference', '/v2/models/slow/ready', { key });
+      if (reply.json().ready === true) return;
+      await sleep(50);
+    }
+    throw new Error('the model never became ready');
+  });
+  after(() => server.stop());
+
+  it('is written after that answer, so answers stay in request order', async () => {
+    const prediction =
+      'POST /predictions/slow HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+      `Authorization: Bearer ${key}\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const oversized = `GET /ping HTTP/1.1\r\nHost: x\r\nX: ${'a'.repeat(17_000)}\r\n\r\n`;
+    const text = await sendRaw(server.urls.inference ?? '', prediction + oversized);
+    // The tensor handler's JSON ends without a newline: the next status line follows directly.
+    const statuses = [...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => match[1]);
+    assert.deepEqual(statuses, ['200', '431']);
+    assert.match(text, /"data":\[3,3,3\]\}\]\}HTTP\/1\.1 431 /);
   });
 });
 

@@ -6,6 +6,7 @@ import { ServeError } from '../errors/index.js';
 import { createAccessLog, silentLogger } from '../logging/index.js';
 import { createDispatcher } from './dispatcher.js';
 import type { Guard } from './guard.js';
+import { PendingReplies } from './pending-replies.js';
 import { createReplyWriter } from './responses.js';
 import type { KeyScope, Route } from './route.js';
 
@@ -63,6 +64,7 @@ describe('dispatcher', () => {
         routes,
         guard: scopeGuard,
         writer: createReplyWriter([]),
+        replies: new PendingReplies(),
         maxRequestSize: 64,
         modelApiEnabled: false,
         healthOpen: true,

@@ -6,6 +6,7 @@ import { readBody, tooLarge } from './body.js';
 import { ClientSignal } from './client-signal.js';
 import { stripCredentials, type Guard } from './guard.js';
 import type { ReplyWriter } from './responses.js';
+import type { PendingReplies } from './pending-replies.js';
 import type { Access, ApiName, KeyScope, RequestContext, Route } from './route.js';
 import { Router, type RouteMatch } from './router.js';
 
@@ -22,6 +23,8 @@ export interface DispatcherOptions {
   readonly accessLog: AccessLog;
   /** Counts every reply by status class once it is written. */
   readonly metrics?: { response(status: number): void } | undefined;
+  /** Told of every request from its arrival until its reply is written. */
+  readonly replies: PendingReplies;
 }
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -138,6 +141,7 @@ export function createDispatcher(options: DispatcherOptions): RequestListener {
   return (req, res) => {
     const started = performance.now();
     const requestId = randomUUID();
+    options.replies.started(req);
     answer(req, res, requestId)
       .catch((error: unknown) => {
         if (!(error instanceof ServeError))
@@ -148,8 +152,7 @@ export function createDispatcher(options: DispatcherOptions): RequestListener {
         logAccess(req, requestId, status, started);
         options.metrics?.response(status);
       })
-      .catch((error: unknown) =>
-        options.serverLog.error({ err: error, requestId }, 'Reply failed'),
-      );
+      .catch((error: unknown) => options.serverLog.error({ err: error, requestId }, 'Reply failed'))
+      .finally(() => options.replies.finished(req));
   };
 }

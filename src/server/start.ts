@@ -9,6 +9,7 @@ import { summarizeConfig } from './config-summary.js';
 import { createDispatcher } from './dispatcher.js';
 import { bindListener, closeListener, planListeners, type BoundListener } from './listeners.js';
 import { clientErrorAnswer } from './client-error.js';
+import { PendingReplies } from './pending-replies.js';
 import { corsHeaders, createReplyWriter } from './responses.js';
 import type { ApiName, Route } from './route.js';
 import { buildRouteTable } from './route-table.js';
@@ -119,6 +120,7 @@ async function bindAll(
   isDraining: () => boolean,
 ): Promise<BoundListener[]> {
   const writer = createReplyWriter(corsHeaders(config.settings));
+  const replies = new PendingReplies();
   const bound: BoundListener[] = [];
   try {
     for (const plan of planListeners(config)) {
@@ -134,8 +136,9 @@ async function bindAll(
         serverLog: logs.server,
         accessLog: logs.access,
         metrics,
+        replies,
       });
-      bound.push(await bindListener(plan, config, dispatcher, clientErrorAnswer(writer)));
+      bound.push(await bindListener(plan, config, dispatcher, clientErrorAnswer(writer, replies)));
     }
   } catch (error: unknown) {
     await Promise.all(bound.map((listener) => closeListener(listener, 0)));
