@@ -33,7 +33,7 @@ export type RequestListener = (req: IncomingMessage, res: ServerResponse) => voi
  * HTTP/1.0 or 1.1 only (llhttp also parses 0.9 and 2.0 request lines); a 1.1 request names a
  * host, and no request names two. Repeated headers arrive joined with commas, which no host has.
  */
-function checkHttpVersion(req: IncomingMessage): void {
+function checkVersionAndHost(req: IncomingMessage): void {
   if (req.httpVersionMajor !== 1) {
     throw new ServeError(
       'HttpVersionNotSupportedException',
@@ -89,7 +89,7 @@ export function createDispatcher(options: DispatcherOptions): RequestListener {
     if (options.isDraining()) {
       throw new ServeError('ServiceUnavailableException', 'Server is shutting down.');
     }
-    checkHttpVersion(req);
+    checkVersionAndHost(req);
     const declaredLength = Number(req.headers['content-length'] ?? 0);
     if (declaredLength > options.maxRequestSize) throw tooLarge(options.maxRequestSize);
 
